@@ -1,0 +1,553 @@
+/* db.c — the store's spine: connection pool, transactions, migrations, the
+ * statement helpers and cursors that every query file uses. Read store.h and
+ * internal.h first. */
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+
+enum { CURSOR_VERSION = 1, CURSOR_MAX_BYTES = 4096 };
+
+enum dk_status store_internal(struct dk_err *err, const char *what,
+                              const char *detail)
+{
+    dk_log_error("store: %s failed: %s", what, detail ? detail : "?");
+    return dk_fail(err, DK_INTERNAL, NULL, "storage failure");
+}
+
+/* Rolls back whatever is open on conn; a failure here only matters to the
+ * log, since the connection's transaction is abandoned either way. */
+static void conn_rollback(struct dk_store *store, struct db_conn *conn)
+{
+    struct dk_err err;
+    if (store->ops->exec(conn, "ROLLBACK", &err) != DK_OK) {
+        dk_log_warn("store: rollback failed: %s", err.message);
+    }
+}
+
+/* ---- migrations ---- */
+
+static int migration_version(const char *path)
+{
+    int v = 0;
+    for (const char *p = path; *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+static enum dk_status read_schema_version(struct dk_store *store,
+                                          struct db_conn *conn, int *out,
+                                          struct dk_err *err)
+{
+    static const char sql[] = "SELECT COALESCE(MAX(version), 0) "
+                              "FROM schema_migrations";
+    struct db_stmt *st = NULL;
+    enum dk_status s = store->ops->prepare(conn, sql, false, &st, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    bool has_row = false;
+    s = store->ops->step(st, &has_row, err);
+    if (s == DK_OK && has_row) {
+        *out = (int)store->ops->col_i64(st, 0);
+    }
+    store->ops->finish(st);
+    return s;
+}
+
+static enum dk_status apply_migration(struct dk_store *store,
+                                      struct db_conn *conn,
+                                      const struct dk_embedded *m,
+                                      struct dk_err *err)
+{
+    char *sql = dk_xstrndup((const char *)m->data, m->len);
+    enum dk_status s = store->ops->exec(conn, sql, err);
+    free(sql);
+    if (s != DK_OK) {
+        dk_log_error("store: migration %s failed", m->path);
+        return s;
+    }
+    char record[128];
+    snprintf(record, sizeof(record),
+             "INSERT INTO schema_migrations (version, applied_at) "
+             "VALUES (%d, %lld)",
+             migration_version(m->path), (long long)dk_clock_now_ms());
+    return store->ops->exec(conn, record, err);
+}
+
+/* Applies every migration newer than the database, all in one transaction:
+ * a failure leaves the database as it was. */
+static enum dk_status migrate(struct dk_store *store, struct db_conn *conn,
+                              struct dk_err *err)
+{
+    static const char create[] =
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
+    enum dk_status s = store->ops->exec(conn, create, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    s = store->ops->exec(conn, "BEGIN IMMEDIATE", err);
+    if (s != DK_OK) {
+        return s;
+    }
+    int current = 0;
+    s = read_schema_version(store, conn, &current, err);
+    int newest = current;
+    for (const struct dk_embedded *m = dk_sqlite_migrations;
+         s == DK_OK && m->path; m++) {
+        int v = migration_version(m->path);
+        if (v <= current) {
+            continue;
+        }
+        s = apply_migration(store, conn, m, err);
+        if (s == DK_OK) {
+            dk_log_info("store: applied migration %s", m->path);
+            newest = v;
+        }
+    }
+    if (s != DK_OK) {
+        conn_rollback(store, conn);
+        return s;
+    }
+    s = store->ops->exec(conn, "COMMIT", err);
+    store->schema_version = newest;
+    return s;
+}
+
+/* ---- open and close ---- */
+
+enum dk_status dk_store_open(const struct dk_store_config *config,
+                             struct dk_store **out, struct dk_err *err)
+{
+    struct dk_store *store = dk_xcalloc(1, sizeof(*store));
+    store->ops = &dk_store_sqlite_ops;
+    store->config = *config;
+    store->sqlite_path = dk_xstrdup(config->sqlite_path);
+    store->config.sqlite_path = store->sqlite_path;
+    store->n_conns = config->n_connections < 2 ? 2 : config->n_connections;
+    store->conns = dk_xcalloc(store->n_conns, sizeof(*store->conns));
+    store->is_busy = dk_xcalloc(store->n_conns, sizeof(*store->is_busy));
+    pthread_mutex_init(&store->pool_lock, NULL);
+    pthread_cond_init(&store->pool_free, NULL);
+    pthread_mutex_init(&store->writer_lock, NULL);
+    enum dk_status s = DK_OK;
+    for (unsigned i = 0; i < store->n_conns && s == DK_OK; i++) {
+        s = store->ops->connect(&store->config, &store->conns[i], err);
+        if (s == DK_OK && i == 0) {
+            s = migrate(store, store->conns[0], err);
+        }
+    }
+    if (s != DK_OK) {
+        dk_store_free(store);
+        return s;
+    }
+    *out = store;
+    return DK_OK;
+}
+
+void dk_store_free(struct dk_store *store)
+{
+    if (!store) {
+        return;
+    }
+    for (unsigned i = 0; i < store->n_conns; i++) {
+        store->ops->disconnect(store->conns[i]);
+    }
+    pthread_mutex_destroy(&store->pool_lock);
+    pthread_cond_destroy(&store->pool_free);
+    pthread_mutex_destroy(&store->writer_lock);
+    free(store->conns);
+    free(store->is_busy);
+    free(store->sqlite_path);
+    free(store);
+}
+
+int dk_store_schema_version(const struct dk_store *store)
+{
+    return store->schema_version;
+}
+
+/* ---- transactions ---- */
+
+static unsigned checkout(struct dk_store *store)
+{
+    pthread_mutex_lock(&store->pool_lock);
+    for (;;) {
+        for (unsigned i = 0; i < store->n_conns; i++) {
+            if (!store->is_busy[i]) {
+                store->is_busy[i] = true;
+                pthread_mutex_unlock(&store->pool_lock);
+                return i;
+            }
+        }
+        pthread_cond_wait(&store->pool_free, &store->pool_lock);
+    }
+}
+
+static void checkin(struct dk_store *store, unsigned index)
+{
+    pthread_mutex_lock(&store->pool_lock);
+    store->is_busy[index] = false;
+    pthread_cond_signal(&store->pool_free);
+    pthread_mutex_unlock(&store->pool_lock);
+}
+
+static void tx_end(struct dk_tx *tx)
+{
+    if (tx->is_write) {
+        pthread_mutex_unlock(&tx->store->writer_lock);
+    }
+    checkin(tx->store, tx->conn_index);
+    free(tx);
+}
+
+enum dk_status dk_store_begin(struct dk_store *store, enum dk_tx_mode mode,
+                              struct dk_arena *arena, struct dk_tx **out,
+                              struct dk_err *err)
+{
+    struct dk_tx *tx = dk_xcalloc(1, sizeof(*tx));
+    tx->store = store;
+    tx->arena = arena;
+    tx->is_write = mode == DK_TX_WRITE;
+    /* The writer lock is taken before a connection so that waiting writers
+     * do not hold connections that readers could use. */
+    if (tx->is_write) {
+        pthread_mutex_lock(&store->writer_lock);
+    }
+    tx->conn_index = checkout(store);
+    tx->conn = store->conns[tx->conn_index];
+    enum dk_status s = store->ops->exec(
+        tx->conn, tx->is_write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    if (s != DK_OK) {
+        tx_end(tx);
+        return s;
+    }
+    *out = tx;
+    return DK_OK;
+}
+
+enum dk_status dk_store_commit(struct dk_tx *tx, struct dk_err *err)
+{
+    enum dk_status s = tx->store->ops->exec(tx->conn, "COMMIT", err);
+    if (s != DK_OK) {
+        conn_rollback(tx->store, tx->conn);
+    }
+    tx_end(tx);
+    return s;
+}
+
+void dk_store_rollback(struct dk_tx *tx)
+{
+    if (!tx) {
+        return;
+    }
+    conn_rollback(tx->store, tx->conn);
+    tx_end(tx);
+}
+
+enum dk_status dk_store_last_event_id(struct dk_store *store, int64_t *out)
+{
+    static const char sql[] = "SELECT COALESCE(MAX(id), 0) FROM events";
+    struct dk_arena arena;
+    dk_arena_init(&arena);
+    struct dk_tx *tx = NULL;
+    struct dk_err err;
+    enum dk_status s = dk_store_begin(store, DK_TX_READ, &arena, &tx, &err);
+    if (s != DK_OK) {
+        dk_arena_release(&arena);
+        return s;
+    }
+    struct q q;
+    bool has_row = false;
+    s = q_open(&q, tx, sql, &err);
+    if (s == DK_OK) {
+        s = q_step(&q, &has_row, &err);
+        *out = has_row ? q_col_i64(&q, 0) : 0;
+        q_close(&q);
+    }
+    dk_store_rollback(tx);
+    dk_arena_release(&arena);
+    return s;
+}
+
+/* ---- statement helpers ---- */
+
+static enum dk_status open_stmt(struct q *q, struct dk_tx *tx,
+                                const char *sql, bool is_static,
+                                struct dk_err *err)
+{
+    q->tx = tx;
+    q->st = NULL;
+    q->next_bind = 1;
+    return tx->store->ops->prepare(tx->conn, sql, is_static, &q->st, err);
+}
+
+enum dk_status q_open(struct q *q, struct dk_tx *tx, const char *sql,
+                      struct dk_err *err)
+{
+    return open_stmt(q, tx, sql, true, err);
+}
+
+enum dk_status q_open_dynamic(struct q *q, struct dk_tx *tx, const char *sql,
+                              struct dk_err *err)
+{
+    return open_stmt(q, tx, sql, false, err);
+}
+
+void q_i64(struct q *q, int64_t v)
+{
+    q->tx->store->ops->bind_i64(q->st, q->next_bind++, v);
+}
+
+void q_i64_or_null(struct q *q, int64_t v)
+{
+    if (v == 0) {
+        q->tx->store->ops->bind_null(q->st, q->next_bind++);
+        return;
+    }
+    q_i64(q, v);
+}
+
+void q_text(struct q *q, const char *s)
+{
+    if (!s) {
+        q->tx->store->ops->bind_null(q->st, q->next_bind++);
+        return;
+    }
+    q->tx->store->ops->bind_text(q->st, q->next_bind++, s, strlen(s));
+}
+
+void q_blob(struct q *q, const void *ptr, size_t len)
+{
+    q->tx->store->ops->bind_blob(q->st, q->next_bind++, ptr, len);
+}
+
+enum dk_status q_step(struct q *q, bool *has_row, struct dk_err *err)
+{
+    return q->tx->store->ops->step(q->st, has_row, err);
+}
+
+enum dk_status q_exec(struct q *q, struct dk_err *err)
+{
+    bool has_row = false;
+    enum dk_status s = q_step(q, &has_row, err);
+    q_close(q);
+    return s;
+}
+
+int64_t q_col_i64(struct q *q, int col)
+{
+    return q->tx->store->ops->col_i64(q->st, col);
+}
+
+bool q_col_bool(struct q *q, int col)
+{
+    return q_col_i64(q, col) != 0;
+}
+
+const char *q_col_text(struct q *q, int col)
+{
+    const struct dk_store_ops *ops = q->tx->store->ops;
+    if (ops->col_is_null(q->st, col)) {
+        return NULL;
+    }
+    size_t len = 0;
+    const char *p = ops->col_text(q->st, col, &len);
+    return dk_arena_strndup(q->tx->arena, p ? p : "", p ? len : 0);
+}
+
+void q_close(struct q *q)
+{
+    if (q->st) {
+        q->tx->store->ops->finish(q->st);
+        q->st = NULL;
+    }
+}
+
+struct dk_strs store_split_lines(struct dk_arena *arena, const char *text)
+{
+    struct dk_strs out = {NULL, 0};
+    if (!text || !*text) {
+        return out;
+    }
+    size_t n = 1;
+    for (const char *p = text; *p; p++) {
+        n += *p == '\n';
+    }
+    out.items = dk_arena_calloc(arena, n, sizeof(*out.items));
+    struct dk_str rest = dk_str_cstr(text);
+    struct dk_str head;
+    while (rest.len) {
+        dk_str_split(rest, '\n', &head, &rest);
+        if (head.len) {
+            out.items[out.n_items++] =
+                dk_arena_strndup(arena, head.ptr, head.len);
+        }
+    }
+    return out;
+}
+
+/* ---- run-time SQL ---- */
+
+void sqlb_init(struct sqlb *b, struct dk_arena *arena)
+{
+    dk_buf_init_arena(&b->sql, arena, 64 * 1024);
+    b->values = NULL;
+    b->n_values = 0;
+    b->cap_values = 0;
+    b->arena = arena;
+}
+
+void sqlb_sql(struct sqlb *b, const char *text)
+{
+    dk_buf_appends(&b->sql, text);
+}
+
+static struct sqlb_value *sqlb_push(struct sqlb *b)
+{
+    if (b->n_values == b->cap_values) {
+        size_t cap = b->cap_values ? b->cap_values * 2 : 16;
+        struct sqlb_value *more = dk_arena_calloc(b->arena, cap,
+                                                  sizeof(*more));
+        if (b->n_values) {
+            memcpy(more, b->values, b->n_values * sizeof(*more));
+        }
+        b->values = more;
+        b->cap_values = cap;
+    }
+    return &b->values[b->n_values++];
+}
+
+void sqlb_i64(struct sqlb *b, int64_t v)
+{
+    struct sqlb_value *slot = sqlb_push(b);
+    slot->is_text = false;
+    slot->i64 = v;
+}
+
+void sqlb_text(struct sqlb *b, const char *v)
+{
+    struct sqlb_value *slot = sqlb_push(b);
+    slot->is_text = true;
+    slot->text = dk_arena_strdup(b->arena, v);
+}
+
+void sqlb_in(struct sqlb *b, const struct dk_strs *items)
+{
+    sqlb_sql(b, " IN (");
+    for (size_t i = 0; i < items->n_items; i++) {
+        sqlb_sql(b, i ? ", ?" : "?");
+        sqlb_text(b, items->items[i]);
+    }
+    sqlb_sql(b, ")");
+}
+
+enum dk_status sqlb_open(struct sqlb *b, struct q *q, struct dk_tx *tx,
+                         struct dk_err *err)
+{
+    if (b->sql.has_failed) {
+        return store_internal(err, "build query", "query text too long");
+    }
+    enum dk_status s = q_open_dynamic(q, tx, dk_buf_cstr(&b->sql), err);
+    if (s != DK_OK) {
+        return s;
+    }
+    for (size_t i = 0; i < b->n_values; i++) {
+        if (b->values[i].is_text) {
+            q_text(q, b->values[i].text);
+        } else {
+            q_i64(q, b->values[i].i64);
+        }
+    }
+    return DK_OK;
+}
+
+/* ---- cursors ---- */
+
+const char *store_cursor_encode(struct dk_arena *arena, uint32_t signature,
+                                const char **values, size_t n_values)
+{
+    struct dk_buf raw;
+    dk_buf_init_arena(&raw, arena, CURSOR_MAX_BYTES);
+    dk_buf_appendf(&raw, "%c%08x", '0' + CURSOR_VERSION, signature);
+    for (size_t i = 0; i < n_values; i++) {
+        const char *v = values[i] ? values[i] : "";
+        dk_buf_appendf(&raw, "%c%zu:", values[i] ? 'v' : 'n', strlen(v));
+        dk_buf_appends(&raw, v);
+    }
+    struct dk_buf out;
+    dk_buf_init_arena(&out, arena, CURSOR_MAX_BYTES * 2);
+    dk_buf_append_base64url(&out, (const unsigned char *)raw.ptr, raw.len);
+    return dk_buf_take(&out);
+}
+
+static enum dk_status bad_cursor(struct dk_err *err)
+{
+    return dk_fail(err, DK_INVALID, "cursor",
+                   "invalid cursor for this query");
+}
+
+/* Reads one "v<len>:<bytes>" or "n0:" item at *pos. */
+static bool cursor_item(struct dk_arena *arena, const unsigned char *raw,
+                        size_t len, size_t *pos, const char **out)
+{
+    if (*pos >= len || (raw[*pos] != 'v' && raw[*pos] != 'n')) {
+        return false;
+    }
+    bool is_null = raw[*pos] == 'n';
+    size_t i = *pos + 1;
+    size_t n = 0;
+    size_t digits = 0;
+    while (i < len && raw[i] >= '0' && raw[i] <= '9' && digits < 5) {
+        n = n * 10 + (size_t)(raw[i] - '0');
+        i++;
+        digits++;
+    }
+    if (digits == 0 || i >= len || raw[i] != ':' || n > len - i - 1) {
+        return false;
+    }
+    i++;
+    if (memchr(raw + i, '\0', n)) {
+        return false;
+    }
+    *out = is_null ? NULL : dk_arena_strndup(arena, (const char *)raw + i, n);
+    *pos = i + n;
+    return true;
+}
+
+enum dk_status store_cursor_decode(struct dk_arena *arena, const char *cursor,
+                                   uint32_t signature, const char **values,
+                                   size_t n_values, struct dk_err *err)
+{
+    size_t cursor_len = strlen(cursor);
+    if (cursor_len > CURSOR_MAX_BYTES * 2) {
+        return bad_cursor(err);
+    }
+    unsigned char *raw = dk_arena_alloc(arena, CURSOR_MAX_BYTES * 2);
+    size_t len = 0;
+    if (!dk_parse_base64url(dk_str_make(cursor, cursor_len), raw,
+                            CURSOR_MAX_BYTES * 2, &len) ||
+        len < 9 || raw[0] != '0' + CURSOR_VERSION) {
+        return bad_cursor(err);
+    }
+    char sig_text[9];
+    snprintf(sig_text, sizeof(sig_text), "%08x", signature);
+    if (memcmp(raw + 1, sig_text, 8) != 0) {
+        return bad_cursor(err);
+    }
+    size_t pos = 9;
+    for (size_t i = 0; i < n_values; i++) {
+        if (!cursor_item(arena, raw, len, &pos, &values[i])) {
+            return bad_cursor(err);
+        }
+    }
+    if (pos != len) {
+        return bad_cursor(err);
+    }
+    return DK_OK;
+}

@@ -1,0 +1,128 @@
+/* events.c — the event log (history, realtime feed) and the outbox. */
+#include "store/store.h"
+
+#include <string.h>
+
+#include "store/internal.h"
+
+enum dk_status dk_store_event_insert(struct dk_tx *tx,
+                                     const struct dk_event *e,
+                                     int64_t *id_out, struct dk_err *err)
+{
+    static const char sql[] =
+        "INSERT INTO events (at, actor_id, type, ticket_id, ticket_number, "
+        "requester_id, is_internal, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, e->at_ms);
+    q_i64_or_null(&q, e->actor.id);
+    q_text(&q, e->type);
+    q_i64_or_null(&q, e->ticket_id);
+    q_i64_or_null(&q, e->ticket_number);
+    q_i64_or_null(&q, e->requester_id);
+    q_i64(&q, e->is_internal);
+    q_text(&q, e->data);
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    if (s == DK_OK && has_row) {
+        *id_out = q_col_i64(&q, 0);
+    }
+    q_close(&q);
+    return s;
+}
+
+#define EVENT_SELECT                                                       \
+    "SELECT e.id, e.at, e.actor_id, u.name, e.type, e.ticket_id, "          \
+    "e.ticket_number, e.requester_id, e.is_internal, e.data FROM events e " \
+    "LEFT JOIN users u ON u.id = e.actor_id "
+
+static enum dk_status read_events(struct q *q, unsigned cap,
+                                  struct dk_event **items, size_t *n_items,
+                                  struct dk_err *err)
+{
+    struct dk_arena *arena = q->tx->arena;
+    size_t n_cap = cap < 64 ? cap : 64;
+    *items = dk_arena_calloc(arena, n_cap, sizeof(**items));
+    *n_items = 0;
+    bool has_row = false;
+    enum dk_status s;
+    while ((s = q_step(q, &has_row, err)) == DK_OK && has_row) {
+        if (*n_items == n_cap) {
+            struct dk_event *more = dk_arena_calloc(arena, n_cap * 2,
+                                                    sizeof(*more));
+            memcpy(more, *items, n_cap * sizeof(*more));
+            *items = more;
+            n_cap *= 2;
+        }
+        struct dk_event *e = &(*items)[(*n_items)++];
+        e->id = q_col_i64(q, 0);
+        e->at_ms = q_col_i64(q, 1);
+        e->actor.id = q_col_i64(q, 2);
+        e->actor.name = q_col_text(q, 3);
+        e->type = q_col_text(q, 4);
+        e->ticket_id = q_col_i64(q, 5);
+        e->ticket_number = q_col_i64(q, 6);
+        e->requester_id = q_col_i64(q, 7);
+        e->is_internal = q_col_bool(q, 8);
+        e->data = q_col_text(q, 9);
+    }
+    q_close(q);
+    return s;
+}
+
+enum dk_status dk_store_event_list_ticket(struct dk_tx *tx, int64_t ticket_id,
+                                          struct dk_event **items,
+                                          size_t *n_items, struct dk_err *err)
+{
+    static const char sql[] = EVENT_SELECT "WHERE e.ticket_id = ? "
+                                           "ORDER BY e.id LIMIT 10000";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, ticket_id);
+    return read_events(&q, 10000, items, n_items, err);
+}
+
+enum dk_status dk_store_event_list_after(struct dk_tx *tx, int64_t after_id,
+                                         unsigned limit,
+                                         struct dk_event **items,
+                                         size_t *n_items, struct dk_err *err)
+{
+    static const char sql[] = EVENT_SELECT "WHERE e.id > ? ORDER BY e.id "
+                                           "LIMIT ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, after_id);
+    q_i64(&q, limit);
+    return read_events(&q, limit, items, n_items, err);
+}
+
+enum dk_status dk_store_outbox_insert(struct dk_tx *tx,
+                                      const struct dk_outbox_item *item,
+                                      struct dk_err *err)
+{
+    static const char sql[] =
+        "INSERT INTO outbox (event_id, kind, payload, next_attempt_at, "
+        "created_at) VALUES (?, ?, ?, ?, ?)";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    int64_t now = dk_clock_now_ms();
+    q_i64(&q, item->event_id);
+    q_text(&q, item->kind);
+    q_text(&q, item->payload);
+    q_i64(&q, now);
+    q_i64(&q, now);
+    return q_exec(&q, err);
+}

@@ -1,0 +1,152 @@
+/* internal.h — what only src/store/ files share: the backend function table,
+ * the statement helpers the query files use, and the transaction layout.
+ * Included from src/store/ only. */
+#ifndef DOCKET_STORE_INTERNAL_H
+#define DOCKET_STORE_INTERNAL_H
+
+#include <pthread.h>
+
+#include "store/store.h"
+
+struct db_conn;
+struct db_stmt;
+
+/* Everything that differs between backends. SQL text is written once with
+ * '?' placeholders; a backend that needs '$n' rewrites it in prepare. */
+struct dk_store_ops {
+    const char *name;
+    DK_MUST_USE enum dk_status (*connect)(const struct dk_store_config *config,
+                                          struct db_conn **out,
+                                          struct dk_err *err);
+    void (*disconnect)(struct db_conn *conn);
+    /* Runs one or more statements without results (DDL, BEGIN, COMMIT). */
+    DK_MUST_USE enum dk_status (*exec)(struct db_conn *conn, const char *sql,
+                                       struct dk_err *err);
+    /* is_static: sql is a static string, so the prepared statement is kept
+     * in the connection's cache keyed by its address. */
+    DK_MUST_USE enum dk_status (*prepare)(struct db_conn *conn,
+                                          const char *sql, bool is_static,
+                                          struct db_stmt **out,
+                                          struct dk_err *err);
+    void (*bind_i64)(struct db_stmt *st, int idx, int64_t v);
+    void (*bind_text)(struct db_stmt *st, int idx, const char *ptr,
+                      size_t len);
+    void (*bind_blob)(struct db_stmt *st, int idx, const void *ptr,
+                      size_t len);
+    void (*bind_null)(struct db_stmt *st, int idx);
+    /* *has_row: a row is ready. DK_CONFLICT on a unique violation. */
+    DK_MUST_USE enum dk_status (*step)(struct db_stmt *st, bool *has_row,
+                                       struct dk_err *err);
+    int64_t (*col_i64)(struct db_stmt *st, int col);
+    bool (*col_is_null)(struct db_stmt *st, int col);
+    /* Borrowed until the next step. */
+    const char *(*col_text)(struct db_stmt *st, int col, size_t *len);
+    const void *(*col_blob)(struct db_stmt *st, int col, size_t *len);
+    /* Ends use of st: a cached one is reset, a dynamic one finalised. */
+    void (*finish)(struct db_stmt *st);
+    /* Rows changed by the last statement. */
+    int64_t (*changes)(struct db_conn *conn);
+};
+
+extern const struct dk_store_ops dk_store_sqlite_ops;
+
+struct dk_store {
+    const struct dk_store_ops *ops;
+    struct dk_store_config config;
+    char *sqlite_path;               /* owned copy */
+    struct db_conn **conns;          /* the pool */
+    bool *is_busy;                   /* per conn: checked out */
+    unsigned n_conns;
+    pthread_mutex_t pool_lock;       /* guards is_busy */
+    pthread_cond_t pool_free;
+    pthread_mutex_t writer_lock;     /* one in-process writer at a time */
+    int schema_version;
+};
+
+struct dk_tx {
+    struct dk_store *store;
+    struct db_conn *conn;
+    unsigned conn_index;
+    struct dk_arena *arena;
+    bool is_write;
+};
+
+/* A statement in use: the query files' helpers below bind by position and
+ * read columns into the transaction's arena. */
+struct q {
+    struct dk_tx *tx;
+    struct db_stmt *st;
+    int next_bind; /* 1-based */
+};
+
+DK_MUST_USE enum dk_status q_open(struct q *q, struct dk_tx *tx,
+                                  const char *sql, struct dk_err *err);
+/* For SQL built at run time (list queries): not cached. */
+DK_MUST_USE enum dk_status q_open_dynamic(struct q *q, struct dk_tx *tx,
+                                          const char *sql, struct dk_err *err);
+void q_i64(struct q *q, int64_t v);
+void q_i64_or_null(struct q *q, int64_t v); /* 0 binds NULL */
+void q_text(struct q *q, const char *s);     /* NULL binds NULL */
+void q_blob(struct q *q, const void *ptr, size_t len);
+DK_MUST_USE enum dk_status q_step(struct q *q, bool *has_row,
+                                  struct dk_err *err);
+/* Steps a statement expected to return no rows, then closes it. */
+DK_MUST_USE enum dk_status q_exec(struct q *q, struct dk_err *err);
+int64_t q_col_i64(struct q *q, int col);     /* NULL reads as 0 */
+bool q_col_bool(struct q *q, int col);
+const char *q_col_text(struct q *q, int col); /* arena copy; NULL for NULL */
+void q_close(struct q *q);
+
+/* SQL built at run time together with its bound values, so that the text and
+ * the bindings cannot drift apart. Values are copied into the arena. */
+struct sqlb_value {
+    bool is_text;
+    int64_t i64;
+    const char *text;
+};
+
+struct sqlb {
+    struct dk_buf sql;
+    struct sqlb_value *values;
+    size_t n_values;
+    size_t cap_values;
+    struct dk_arena *arena;
+};
+
+void sqlb_init(struct sqlb *b, struct dk_arena *arena);
+void sqlb_sql(struct sqlb *b, const char *text);
+void sqlb_i64(struct sqlb *b, int64_t v);   /* appends a value, no text */
+void sqlb_text(struct sqlb *b, const char *v);
+/* Appends " IN (?, ?, …)" with the items bound. */
+void sqlb_in(struct sqlb *b, const struct dk_strs *items);
+/* Prepares the statement (not cached) and binds every value. */
+DK_MUST_USE enum dk_status sqlb_open(struct sqlb *b, struct q *q,
+                                     struct dk_tx *tx, struct dk_err *err);
+
+/* Fails with DK_INTERNAL, logging the backend's message (never shown). */
+enum dk_status store_internal(struct dk_err *err, const char *what,
+                              const char *detail);
+
+/* Splits a newline-separated list into the arena. */
+struct dk_strs store_split_lines(struct dk_arena *arena, const char *text);
+
+/* Opaque cursors: a version byte, a signature of the sort order and the
+ * last row's key values, base64url-encoded. */
+const char *store_cursor_encode(struct dk_arena *arena, uint32_t signature,
+                                const char **values, size_t n_values);
+DK_MUST_USE enum dk_status store_cursor_decode(struct dk_arena *arena,
+                                               const char *cursor,
+                                               uint32_t signature,
+                                               const char **values,
+                                               size_t n_values,
+                                               struct dk_err *err);
+
+/* Migrations of the backend, in order (generated by scripts/embed.py). */
+struct dk_embedded {
+    const char *path;
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct dk_embedded dk_sqlite_migrations[];
+
+#endif

@@ -1,0 +1,682 @@
+/* tickets.c — ticket rows, tags, followers, read marks, and the list query
+ * (filters, full-text search, sort in both directions, keyset cursors). */
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/internal.h"
+
+#define TICKET_COLUMNS                                                       \
+    "t.id, t.number, t.subject, t.description, s.key, s.category, p.key, "  \
+    "s.position, p.position, t.assignee_id, a.name, t.group_id, g.name, "   \
+    "t.requester_id, r.name, r.email, t.deadline, t.channel, t.created_at, " \
+    "t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, "      \
+    "t.last_event_id, "                                                      \
+    "CASE WHEN tr.user_id IS NULL AND ? = 0 THEN 0 "                         \
+    "WHEN tr.seen_event_id IS NULL OR tr.seen_event_id < t.last_event_id "   \
+    "THEN 1 ELSE 0 END"
+
+#define TICKET_FROM                                                \
+    " FROM tickets t"                                              \
+    " JOIN statuses s ON s.id = t.status_id"                       \
+    " JOIN priorities p ON p.id = t.priority_id"                   \
+    " JOIN users r ON r.id = t.requester_id"                       \
+    " LEFT JOIN users a ON a.id = t.assignee_id"                   \
+    " LEFT JOIN groups g ON g.id = t.group_id"                     \
+    " LEFT JOIN ticket_reads tr ON tr.ticket_id = t.id AND tr.user_id = ?"
+
+static void read_ticket(struct q *q, struct dk_ticket *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->id = q_col_i64(q, 0);
+    t->number = q_col_i64(q, 1);
+    t->subject = q_col_text(q, 2);
+    t->description = q_col_text(q, 3);
+    t->status = q_col_text(q, 4);
+    t->status_category = q_col_text(q, 5);
+    t->priority = q_col_text(q, 6);
+    t->status_position = q_col_i64(q, 7);
+    t->priority_position = q_col_i64(q, 8);
+    t->assignee.id = q_col_i64(q, 9);
+    t->assignee.name = q_col_text(q, 10);
+    t->group.id = q_col_i64(q, 11);
+    t->group.name = q_col_text(q, 12);
+    t->requester.id = q_col_i64(q, 13);
+    t->requester.name = q_col_text(q, 14);
+    t->requester_email = q_col_text(q, 15);
+    t->deadline_ms = q_col_i64(q, 16);
+    t->channel = q_col_text(q, 17);
+    t->created_at_ms = q_col_i64(q, 18);
+    t->updated_at_ms = q_col_i64(q, 19);
+    t->first_response_at_ms = q_col_i64(q, 20);
+    t->resolved_at_ms = q_col_i64(q, 21);
+    t->closed_at_ms = q_col_i64(q, 22);
+    t->last_event_id = q_col_i64(q, 23);
+    t->is_unread = q_col_bool(q, 24);
+}
+
+static enum dk_status read_tags(struct dk_tx *tx, struct dk_ticket *t,
+                                struct dk_err *err)
+{
+    static const char sql[] = "SELECT tag FROM ticket_tags WHERE ticket_id = ? "
+                              "ORDER BY tag";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, t->id);
+    t->tags.items = dk_arena_calloc(tx->arena, DK_MAX_TAGS,
+                                    sizeof(*t->tags.items));
+    t->tags.n_items = 0;
+    bool has_row = false;
+    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row &&
+           t->tags.n_items < DK_MAX_TAGS) {
+        t->tags.items[t->tags.n_items++] = q_col_text(&q, 0);
+    }
+    q_close(&q);
+    return s;
+}
+
+static enum dk_status read_followers(struct dk_tx *tx, struct dk_ticket *t,
+                                     struct dk_err *err)
+{
+    static const char sql[] =
+        "SELECT u.id, u.name FROM ticket_followers f "
+        "JOIN users u ON u.id = f.user_id WHERE f.ticket_id = ? ORDER BY u.id";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, t->id);
+    t->followers = dk_arena_calloc(tx->arena, DK_MAX_FOLLOWERS,
+                                   sizeof(*t->followers));
+    t->n_followers = 0;
+    bool has_row = false;
+    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row &&
+           t->n_followers < DK_MAX_FOLLOWERS) {
+        t->followers[t->n_followers].id = q_col_i64(&q, 0);
+        t->followers[t->n_followers].name = q_col_text(&q, 1);
+        t->n_followers++;
+    }
+    q_close(&q);
+    return s;
+}
+
+static enum dk_status read_ticket_sets(struct dk_tx *tx, struct dk_ticket *t,
+                                       struct dk_err *err)
+{
+    enum dk_status s = read_tags(tx, t, err);
+    if (s == DK_OK) {
+        s = read_followers(tx, t, err);
+    }
+    return s;
+}
+
+enum dk_status dk_store_ticket_next_number(struct dk_tx *tx, int64_t *out,
+                                           struct dk_err *err)
+{
+    static const char sql[] = "UPDATE counters SET value = value + 1 "
+                              "WHERE name = 'ticket_number' RETURNING value";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    if (s == DK_OK && has_row) {
+        *out = q_col_i64(&q, 0);
+    }
+    q_close(&q);
+    if (s == DK_OK && !has_row) {
+        return store_internal(err, "next ticket number", "counter missing");
+    }
+    return s;
+}
+
+/* Binds the scalar columns shared by insert and update, in this order:
+ * subject, description, status key, priority key, assignee, group,
+ * requester, deadline, channel, updated_at, first_response_at, resolved_at,
+ * closed_at. */
+static void bind_ticket_columns(struct q *q, const struct dk_ticket *t)
+{
+    q_text(q, t->subject);
+    q_text(q, t->description ? t->description : "");
+    q_text(q, t->status);
+    q_text(q, t->priority);
+    q_i64_or_null(q, t->assignee.id);
+    q_i64_or_null(q, t->group.id);
+    q_i64(q, t->requester.id);
+    q_i64_or_null(q, t->deadline_ms);
+    q_text(q, t->channel);
+    q_i64(q, t->updated_at_ms);
+    q_i64_or_null(q, t->first_response_at_ms);
+    q_i64_or_null(q, t->resolved_at_ms);
+    q_i64_or_null(q, t->closed_at_ms);
+}
+
+enum dk_status dk_store_ticket_insert(struct dk_tx *tx,
+                                      const struct dk_ticket *t,
+                                      int64_t *id_out, struct dk_err *err)
+{
+    static const char sql[] =
+        "INSERT INTO tickets (subject, description, status_id, priority_id, "
+        "assignee_id, group_id, requester_id, deadline, channel, updated_at, "
+        "first_response_at, resolved_at, closed_at, number, created_at) "
+        "VALUES (?, ?, (SELECT id FROM statuses WHERE key = ?), "
+        "(SELECT id FROM priorities WHERE key = ?), ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?) RETURNING id";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    bind_ticket_columns(&q, t);
+    q_i64(&q, t->number);
+    q_i64(&q, t->created_at_ms);
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    if (s == DK_OK && has_row) {
+        *id_out = q_col_i64(&q, 0);
+    }
+    q_close(&q);
+    return s;
+}
+
+enum dk_status dk_store_ticket_update(struct dk_tx *tx,
+                                      const struct dk_ticket *t,
+                                      struct dk_err *err)
+{
+    static const char sql[] =
+        "UPDATE tickets SET subject = ?, description = ?, "
+        "status_id = (SELECT id FROM statuses WHERE key = ?), "
+        "priority_id = (SELECT id FROM priorities WHERE key = ?), "
+        "assignee_id = ?, group_id = ?, requester_id = ?, deadline = ?, "
+        "channel = ?, updated_at = ?, first_response_at = ?, "
+        "resolved_at = ?, closed_at = ? WHERE id = ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    bind_ticket_columns(&q, t);
+    q_i64(&q, t->id);
+    return q_exec(&q, err);
+}
+
+static enum dk_status delete_sets(struct dk_tx *tx, const char *sql,
+                                  int64_t ticket_id, struct dk_err *err)
+{
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, ticket_id);
+    return q_exec(&q, err);
+}
+
+enum dk_status dk_store_ticket_set_tags(struct dk_tx *tx, int64_t ticket_id,
+                                        const struct dk_strs *tags,
+                                        struct dk_err *err)
+{
+    static const char clear_sql[] = "DELETE FROM ticket_tags "
+                                    "WHERE ticket_id = ?";
+    static const char insert_sql[] = "INSERT INTO ticket_tags (ticket_id, tag) "
+                                     "VALUES (?, ?) ON CONFLICT DO NOTHING";
+    enum dk_status s = delete_sets(tx, clear_sql, ticket_id, err);
+    for (size_t i = 0; s == DK_OK && i < tags->n_items; i++) {
+        struct q q;
+        s = q_open(&q, tx, insert_sql, err);
+        if (s == DK_OK) {
+            q_i64(&q, ticket_id);
+            q_text(&q, tags->items[i]);
+            s = q_exec(&q, err);
+        }
+    }
+    return s;
+}
+
+enum dk_status dk_store_ticket_set_followers(struct dk_tx *tx,
+                                             int64_t ticket_id,
+                                             const struct dk_ids *user_ids,
+                                             struct dk_err *err)
+{
+    static const char clear_sql[] = "DELETE FROM ticket_followers "
+                                    "WHERE ticket_id = ?";
+    static const char insert_sql[] =
+        "INSERT INTO ticket_followers (ticket_id, user_id) VALUES (?, ?) "
+        "ON CONFLICT DO NOTHING";
+    enum dk_status s = delete_sets(tx, clear_sql, ticket_id, err);
+    for (size_t i = 0; s == DK_OK && i < user_ids->n_items; i++) {
+        struct q q;
+        s = q_open(&q, tx, insert_sql, err);
+        if (s == DK_OK) {
+            q_i64(&q, ticket_id);
+            q_i64(&q, user_ids->items[i]);
+            s = q_exec(&q, err);
+        }
+    }
+    return s;
+}
+
+enum dk_status dk_store_ticket_touch(struct dk_tx *tx, int64_t ticket_id,
+                                     int64_t event_id, int64_t updated_at_ms,
+                                     struct dk_err *err)
+{
+    static const char sql[] = "UPDATE tickets SET last_event_id = ?, "
+                              "updated_at = ? WHERE id = ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, event_id);
+    q_i64(&q, updated_at_ms);
+    q_i64(&q, ticket_id);
+    return q_exec(&q, err);
+}
+
+enum dk_status dk_store_ticket_get(struct dk_tx *tx, int64_t number,
+                                   int64_t reader_id, struct dk_ticket *out,
+                                   struct dk_err *err)
+{
+    static const char sql[] = "SELECT " TICKET_COLUMNS TICKET_FROM
+                              " WHERE t.number = ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, reader_id);
+    q_i64(&q, reader_id);
+    q_i64(&q, number);
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    if (s == DK_OK && has_row) {
+        read_ticket(&q, out);
+    }
+    q_close(&q);
+    if (s != DK_OK) {
+        return s;
+    }
+    if (!has_row) {
+        return dk_fail(err, DK_NOT_FOUND, NULL, "ticket %lld not found",
+                       (long long)number);
+    }
+    if (!reader_id) {
+        out->is_unread = false;
+    }
+    return read_ticket_sets(tx, out, err);
+}
+
+enum dk_status dk_store_ticket_delete(struct dk_tx *tx, int64_t ticket_id,
+                                      struct dk_err *err)
+{
+    static const char sql[] = "DELETE FROM tickets WHERE id = ?";
+    return delete_sets(tx, sql, ticket_id, err);
+}
+
+enum dk_status dk_store_ticket_mark_read(struct dk_tx *tx, int64_t user_id,
+                                         int64_t ticket_id, int64_t event_id,
+                                         struct dk_err *err)
+{
+    static const char sql[] =
+        "INSERT INTO ticket_reads (user_id, ticket_id, seen_event_id) "
+        "VALUES (?, ?, ?) ON CONFLICT (user_id, ticket_id) DO UPDATE SET "
+        "seen_event_id = excluded.seen_event_id "
+        "WHERE excluded.seen_event_id > ticket_reads.seen_event_id";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, user_id);
+    q_i64(&q, ticket_id);
+    q_i64(&q, event_id);
+    return q_exec(&q, err);
+}
+
+/* ---- the list query ---- */
+
+struct sort_column {
+    const char *expr; /* from a static table: never user text */
+    bool is_text;
+    bool is_descending;
+};
+
+/* Expands the requested keys into columns; number is appended last so the
+ * order is total and the keyset cursor unique. */
+static size_t sort_columns(const struct dk_ticket_query *tq,
+                           struct sort_column *cols)
+{
+    static const char *const exprs[DK_TICKET_SORT_COUNT] = {
+        [DK_TICKET_SORT_NUMBER] = "t.number",
+        [DK_TICKET_SORT_STATUS] = "s.position",
+        [DK_TICKET_SORT_SUBJECT] = "t.subject",
+        [DK_TICKET_SORT_PRIORITY] = "p.position",
+        [DK_TICKET_SORT_CREATED_AT] = "t.created_at",
+        [DK_TICKET_SORT_UPDATED_AT] = "t.updated_at",
+        [DK_TICKET_SORT_DEADLINE] = "COALESCE(t.deadline, 0)",
+    };
+    size_t n = 0;
+    bool has_number = false;
+    for (size_t i = 0; i < tq->n_sort; i++) {
+        enum dk_ticket_sort f = tq->sort[i].field;
+        if (f == DK_TICKET_SORT_DEADLINE) {
+            /* Tickets without a deadline come last in both directions. */
+            cols[n++] = (struct sort_column){
+                "(CASE WHEN t.deadline IS NULL THEN 1 ELSE 0 END)", false,
+                false};
+        }
+        cols[n++] = (struct sort_column){exprs[f], f == DK_TICKET_SORT_SUBJECT,
+                                         tq->sort[i].is_descending};
+        if (f == DK_TICKET_SORT_NUMBER) {
+            has_number = true;
+            break; /* number is unique: later keys never matter */
+        }
+    }
+    if (!has_number) {
+        cols[n++] = (struct sort_column){"t.number", false, true};
+    }
+    return n;
+}
+
+/* The value of column i for ticket t, as cursor text. */
+static const char *sort_value(struct dk_arena *arena,
+                              const struct sort_column *col,
+                              const struct dk_ticket *t)
+{
+    int64_t v = 0;
+    const char *e = col->expr;
+    if (strcmp(e, "t.subject") == 0) {
+        return t->subject;
+    }
+    if (strcmp(e, "t.number") == 0) {
+        v = t->number;
+    } else if (strcmp(e, "s.position") == 0) {
+        v = t->status_position;
+    } else if (strcmp(e, "p.position") == 0) {
+        v = t->priority_position;
+    } else if (strcmp(e, "t.created_at") == 0) {
+        v = t->created_at_ms;
+    } else if (strcmp(e, "t.updated_at") == 0) {
+        v = t->updated_at_ms;
+    } else if (strncmp(e, "COALESCE", 8) == 0) {
+        v = t->deadline_ms;
+    } else {
+        v = t->deadline_ms == 0 ? 1 : 0;
+    }
+    return dk_arena_printf(arena, "%lld", (long long)v);
+}
+
+static uint32_t sort_signature(const struct sort_column *cols, size_t n)
+{
+    /* FNV-1a over the expressions and directions. */
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        for (const char *p = cols[i].expr; *p; p++) {
+            h = (h ^ (unsigned char)*p) * 16777619u;
+        }
+        h = (h ^ (cols[i].is_descending ? 'd' : 'a')) * 16777619u;
+    }
+    return h;
+}
+
+static void bind_value(struct sqlb *b, const struct sort_column *col,
+                       const char *text, int64_t number)
+{
+    if (col->is_text) {
+        sqlb_text(b, text);
+    } else {
+        sqlb_i64(b, number);
+    }
+}
+
+/* (c1 > v1) OR (c1 = v1 AND c2 > v2) OR …, each with its own direction. */
+static enum dk_status keyset_condition(struct sqlb *b,
+                                       const struct sort_column *cols,
+                                       size_t n, const char **values,
+                                       struct dk_err *err)
+{
+    int64_t numbers[DK_MAX_SORT_KEYS * 2 + 1];
+    for (size_t i = 0; i < n; i++) {
+        if (!values[i] ||
+            (!cols[i].is_text &&
+             !dk_parse_i64(dk_str_cstr(values[i]), &numbers[i]))) {
+            return dk_fail(err, DK_INVALID, "cursor",
+                           "invalid cursor for this query");
+        }
+    }
+    sqlb_sql(b, " AND (");
+    for (size_t i = 0; i < n; i++) {
+        sqlb_sql(b, i ? " OR (" : "(");
+        for (size_t j = 0; j < i; j++) {
+            dk_buf_appendf(&b->sql, "%s = ? AND ", cols[j].expr);
+            bind_value(b, &cols[j], values[j], numbers[j]);
+        }
+        dk_buf_appendf(&b->sql, "%s %s ?)", cols[i].expr,
+                       cols[i].is_descending ? "<" : ">");
+        bind_value(b, &cols[i], values[i], numbers[i]);
+    }
+    sqlb_sql(b, ")");
+    return DK_OK;
+}
+
+static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq)
+{
+    sqlb_sql(b, " WHERE 1 = 1");
+    if (tq->scope_requester_id) {
+        sqlb_sql(b, " AND t.requester_id = ?");
+        sqlb_i64(b, tq->scope_requester_id);
+    }
+    if (tq->statuses.n_items) {
+        sqlb_sql(b, " AND s.key");
+        sqlb_in(b, &tq->statuses);
+    }
+    if (tq->priorities.n_items) {
+        sqlb_sql(b, " AND p.key");
+        sqlb_in(b, &tq->priorities);
+    }
+    if (tq->channels.n_items) {
+        sqlb_sql(b, " AND t.channel");
+        sqlb_in(b, &tq->channels);
+    }
+    if (tq->has_assignee && tq->assignee_id == 0) {
+        sqlb_sql(b, " AND t.assignee_id IS NULL");
+    } else if (tq->has_assignee) {
+        sqlb_sql(b, " AND t.assignee_id = ?");
+        sqlb_i64(b, tq->assignee_id);
+    }
+    if (tq->has_group && tq->group_id == 0) {
+        sqlb_sql(b, " AND t.group_id IS NULL");
+    } else if (tq->has_group) {
+        sqlb_sql(b, " AND t.group_id = ?");
+        sqlb_i64(b, tq->group_id);
+    }
+    if (tq->requester_id) {
+        sqlb_sql(b, " AND t.requester_id = ?");
+        sqlb_i64(b, tq->requester_id);
+    }
+    for (size_t i = 0; i < tq->tags.n_items; i++) {
+        sqlb_sql(b, " AND EXISTS (SELECT 1 FROM ticket_tags tt "
+                    "WHERE tt.ticket_id = t.id AND tt.tag = ?)");
+        sqlb_text(b, tq->tags.items[i]);
+    }
+    if (tq->created_after_ms) {
+        sqlb_sql(b, " AND t.created_at > ?");
+        sqlb_i64(b, tq->created_after_ms);
+    }
+    if (tq->created_before_ms) {
+        sqlb_sql(b, " AND t.created_at < ?");
+        sqlb_i64(b, tq->created_before_ms);
+    }
+    if (tq->deadline_before_ms) {
+        sqlb_sql(b, " AND t.deadline IS NOT NULL AND t.deadline < ?");
+        sqlb_i64(b, tq->deadline_before_ms);
+    }
+    if (tq->is_unread_only) {
+        sqlb_sql(b, " AND (tr.seen_event_id IS NULL OR "
+                    "tr.seen_event_id < t.last_event_id)");
+    }
+    if (tq->fts_query || tq->number_match) {
+        sqlb_sql(b, " AND (t.number = ?");
+        sqlb_i64(b, tq->number_match);
+        if (tq->fts_query) {
+            sqlb_sql(b, " OR t.id IN (SELECT rowid FROM ticket_fts "
+                        "WHERE ticket_fts MATCH ?)"
+                        " OR t.id IN (SELECT m.ticket_id FROM message_fts "
+                        "JOIN messages m ON m.id = message_fts.rowid "
+                        "WHERE message_fts MATCH ?");
+            sqlb_text(b, tq->fts_query);
+            sqlb_text(b, tq->fts_query);
+            if (tq->is_internal_hidden) {
+                sqlb_sql(b, " AND m.kind <> 'note'");
+            }
+            sqlb_sql(b, ")");
+        }
+        sqlb_sql(b, ")");
+    }
+}
+
+static enum dk_status count_tickets(struct dk_tx *tx,
+                                    const struct dk_ticket_query *tq,
+                                    int64_t *total, struct dk_err *err)
+{
+    struct sqlb b;
+    sqlb_init(&b, tx->arena);
+    sqlb_sql(&b, "SELECT COUNT(*)" TICKET_FROM);
+    sqlb_i64(&b, tq->reader_id);
+    ticket_filters(&b, tq);
+    struct q q;
+    enum dk_status s = sqlb_open(&b, &q, tx, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    *total = has_row ? q_col_i64(&q, 0) : 0;
+    q_close(&q);
+    return s;
+}
+
+static enum dk_status build_list_sql(struct sqlb *b,
+                                     const struct dk_ticket_query *tq,
+                                     const struct sort_column *cols,
+                                     size_t n_cols, uint32_t signature,
+                                     struct dk_err *err)
+{
+    sqlb_sql(b, "SELECT " TICKET_COLUMNS TICKET_FROM);
+    sqlb_i64(b, tq->reader_id);
+    sqlb_i64(b, tq->reader_id);
+    ticket_filters(b, tq);
+    if (tq->cursor) {
+        const char *values[DK_MAX_SORT_KEYS * 2 + 1];
+        enum dk_status s = store_cursor_decode(b->arena, tq->cursor,
+                                               signature, values, n_cols, err);
+        if (s == DK_OK) {
+            s = keyset_condition(b, cols, n_cols, values, err);
+        }
+        if (s != DK_OK) {
+            return s;
+        }
+    }
+    sqlb_sql(b, " ORDER BY ");
+    for (size_t i = 0; i < n_cols; i++) {
+        dk_buf_appendf(&b->sql, "%s%s %s", i ? ", " : "", cols[i].expr,
+                       cols[i].is_descending ? "DESC" : "ASC");
+    }
+    sqlb_sql(b, " LIMIT ?");
+    sqlb_i64(b, (int64_t)tq->limit + 1);
+    return DK_OK;
+}
+
+enum dk_status dk_store_ticket_list(struct dk_tx *tx,
+                                    const struct dk_ticket_query *tq,
+                                    struct dk_ticket_page *out,
+                                    struct dk_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct sort_column cols[DK_MAX_SORT_KEYS * 2 + 1];
+    size_t n_cols = sort_columns(tq, cols);
+    uint32_t signature = sort_signature(cols, n_cols);
+    struct sqlb b;
+    sqlb_init(&b, tx->arena);
+    enum dk_status s = build_list_sql(&b, tq, cols, n_cols, signature, err);
+    if (s == DK_OK) {
+        s = count_tickets(tx, tq, &out->total, err);
+    }
+    struct q q;
+    if (s != DK_OK || (s = sqlb_open(&b, &q, tx, err)) != DK_OK) {
+        return s;
+    }
+    out->items = dk_arena_calloc(tx->arena, tq->limit + 1,
+                                 sizeof(*out->items));
+    bool has_row = false;
+    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row) {
+        read_ticket(&q, &out->items[out->n_items++]);
+    }
+    q_close(&q);
+    if (s != DK_OK) {
+        return s;
+    }
+    if (out->n_items > tq->limit) {
+        out->n_items = tq->limit;
+        const struct dk_ticket *last = &out->items[tq->limit - 1];
+        const char *values[DK_MAX_SORT_KEYS * 2 + 1];
+        for (size_t i = 0; i < n_cols; i++) {
+            values[i] = sort_value(tx->arena, &cols[i], last);
+        }
+        out->next_cursor = store_cursor_encode(tx->arena, signature, values,
+                                               n_cols);
+    }
+    for (size_t i = 0; i < out->n_items && s == DK_OK; i++) {
+        if (!tq->reader_id) {
+            out->items[i].is_unread = false;
+        }
+        s = read_ticket_sets(tx, &out->items[i], err);
+    }
+    return s;
+}
+
+/* FTS5 query syntax: each word becomes a quoted string (quotes doubled), so
+ * no user text is ever read as an operator; the last word is a prefix. */
+const char *dk_store_fts_expression(struct dk_arena *arena, const char *text)
+{
+    struct dk_buf out;
+    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 3 + 64);
+    struct dk_str rest = dk_str_cstr(text);
+    size_t n_words = 0;
+    while (rest.len) {
+        size_t i = 0;
+        while (i < rest.len && (rest.ptr[i] == ' ' || rest.ptr[i] == '\t' ||
+                                rest.ptr[i] == '\n' || rest.ptr[i] == '\r')) {
+            i++;
+        }
+        size_t start = i;
+        while (i < rest.len && rest.ptr[i] != ' ' && rest.ptr[i] != '\t' &&
+               rest.ptr[i] != '\n' && rest.ptr[i] != '\r') {
+            i++;
+        }
+        if (i > start) {
+            dk_buf_appends(&out, n_words ? " \"" : "\"");
+            for (size_t j = start; j < i; j++) {
+                if (rest.ptr[j] == '"') {
+                    dk_buf_appendc(&out, '"');
+                }
+                dk_buf_appendc(&out, rest.ptr[j]);
+            }
+            dk_buf_appendc(&out, '"');
+            n_words++;
+        }
+        rest = dk_str_make(rest.ptr + i, rest.len - i);
+    }
+    if (n_words == 0 || out.has_failed) {
+        return NULL;
+    }
+    dk_buf_appendc(&out, '*');
+    return dk_buf_take(&out);
+}
