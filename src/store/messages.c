@@ -34,7 +34,7 @@ enum dk_status dk_store_message_insert(struct dk_tx *tx,
 
 #define ATTACHMENT_COLUMNS                                                \
     "a.id, a.sha256, a.name, a.type, a.size, a.uploaded_by, a.message_id, " \
-    "m.ticket_id, a.created_at"
+    "t.number, m.kind, a.created_at"
 
 static void read_attachment(struct q *q, struct dk_attachment *a)
 {
@@ -45,8 +45,9 @@ static void read_attachment(struct q *q, struct dk_attachment *a)
     a->size = q_col_i64(q, 4);
     a->uploaded_by = q_col_i64(q, 5);
     a->message_id = q_col_i64(q, 6);
-    a->ticket_id = q_col_i64(q, 7);
-    a->created_at_ms = q_col_i64(q, 8);
+    a->ticket_number = q_col_i64(q, 7);
+    a->message_kind = q_col_text(q, 8);
+    a->created_at_ms = q_col_i64(q, 9);
 }
 
 static enum dk_status read_message_attachments(struct dk_tx *tx,
@@ -55,7 +56,8 @@ static enum dk_status read_message_attachments(struct dk_tx *tx,
 {
     static const char sql[] =
         "SELECT " ATTACHMENT_COLUMNS " FROM attachments a "
-        "JOIN messages m ON m.id = a.message_id WHERE a.message_id = ? "
+        "JOIN messages m ON m.id = a.message_id "
+        "JOIN tickets t ON t.id = m.ticket_id WHERE a.message_id = ? "
         "ORDER BY a.id";
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
@@ -167,7 +169,8 @@ enum dk_status dk_store_attachment_get(struct dk_tx *tx, int64_t id,
 {
     static const char sql[] = "SELECT " ATTACHMENT_COLUMNS
                               " FROM attachments a LEFT JOIN messages m "
-                              "ON m.id = a.message_id WHERE a.id = ?";
+                              "ON m.id = a.message_id LEFT JOIN tickets t "
+                              "ON t.id = m.ticket_id WHERE a.id = ?";
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {

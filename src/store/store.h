@@ -393,7 +393,8 @@ struct dk_attachment {
     int64_t size;
     int64_t uploaded_by;
     int64_t message_id;
-    int64_t ticket_id;  /* of its message; 0 while unattached */
+    int64_t ticket_number; /* of its message; 0 while unattached */
+    const char *message_kind; /* of its message; NULL while unattached */
     int64_t created_at_ms;
 };
 

@@ -1,0 +1,339 @@
+/* users.c — creating, changing, reading and listing users. Admins manage
+ * everyone; a user changes a few of their own fields through PATCH /me. */
+#include <string.h>
+
+#include "core/internal.h"
+
+static const char *const kinds[] = {"agent", "customer", NULL};
+static const char *const agent_roles[] = {"admin", "supervisor", "agent",
+                                          "collaborator", NULL};
+static const char *const availabilities[] = {"online", "away", "offline",
+                                             NULL};
+
+static enum dk_status check_role(const char *kind, const char *role,
+                                 struct dk_err *err)
+{
+    bool is_agent = strcmp(kind, "agent") == 0;
+    if (is_agent ? is_one_of(role, agent_roles)
+                 : strcmp(role, "customer") == 0) {
+        return DK_OK;
+    }
+    return dk_fail(err, DK_INVALID, "role", "role '%s' is not valid for %s",
+                   role, is_agent ? "agents" : "customers");
+}
+
+static enum dk_status check_skills(const struct dk_strs *skills,
+                                   struct dk_err *err)
+{
+    if (skills->n_items > DK_MAX_TAGS) {
+        return dk_fail(err, DK_INVALID, "skills", "at most %d skills",
+                       DK_MAX_TAGS);
+    }
+    for (size_t i = 0; i < skills->n_items; i++) {
+        enum dk_status s = check_text("skills", skills->items[i], 1,
+                                      DK_MAX_TAG_CHARS, err);
+        if (s != DK_OK) {
+            return s;
+        }
+        if (strchr(skills->items[i], '\n')) {
+            return dk_fail(err, DK_INVALID, "skills",
+                           "a skill cannot contain a line break");
+        }
+    }
+    return DK_OK;
+}
+
+/* Applies the fields present in `in` onto u, validating each. */
+static enum dk_status apply_user_input(struct dk_ctx *ctx, struct dk_user *u,
+                                       const struct dk_user_input *in,
+                                       struct dk_err *err)
+{
+    enum dk_status s = DK_OK;
+    if (in->has_kind && !is_one_of(in->kind, kinds)) {
+        return dk_fail(err, DK_INVALID, "kind",
+                       "'kind' must be 'agent' or 'customer'");
+    }
+    if (in->has_kind) {
+        u->kind = in->kind;
+    }
+    if (in->has_role) {
+        u->role = in->role;
+    } else if (in->has_kind && !is_one_of(u->role, agent_roles) &&
+               strcmp(u->kind, "agent") == 0) {
+        u->role = "agent";
+    } else if (in->has_kind && strcmp(u->kind, "customer") == 0) {
+        u->role = "customer";
+    }
+    if ((s = check_role(u->kind, u->role, err)) != DK_OK) {
+        return s;
+    }
+    if (in->has_name) {
+        if ((s = check_text("name", in->name, 1, DK_MAX_NAME_CHARS, err))) {
+            return s;
+        }
+        u->name = in->name;
+    }
+    if (in->has_email) {
+        if ((s = check_email("email", in->email, err)) != DK_OK) {
+            return s;
+        }
+        u->email = in->email;
+    }
+    if (in->has_password) {
+        size_t len = in->password ? strlen(in->password) : 0;
+        if (!in->password ||
+            dk_utf8_count(in->password, len) < DK_MIN_PASSWORD_CHARS) {
+            return dk_fail(err, DK_INVALID, "password",
+                           "'password' must have at least %d characters",
+                           DK_MIN_PASSWORD_CHARS);
+        }
+        if (len > DK_MAX_PASSWORD_BYTES) {
+            return dk_fail(err, DK_INVALID, "password",
+                           "'password' is longer than %d bytes",
+                           DK_MAX_PASSWORD_BYTES);
+        }
+        s = core_password_hash(ctx->arena, in->password, &u->password_hash,
+                               err);
+        if (s != DK_OK) {
+            return s;
+        }
+    }
+    if (in->has_disabled) {
+        u->is_disabled = in->is_disabled;
+    }
+    if (in->has_availability) {
+        if (!is_one_of(in->availability, availabilities)) {
+            return dk_fail(err, DK_INVALID, "availability",
+                           "'availability' must be online, away or offline");
+        }
+        u->availability = in->availability;
+    }
+    if (in->has_capacity) {
+        if (!in->is_capacity_null && (in->capacity < 0 ||
+                                      in->capacity > 100000)) {
+            return dk_fail(err, DK_INVALID, "capacity",
+                           "'capacity' must be 0–100000 or null");
+        }
+        u->has_capacity = !in->is_capacity_null;
+        u->capacity = in->capacity;
+    }
+    if (in->has_skills) {
+        if ((s = check_skills(&in->skills, err)) != DK_OK) {
+            return s;
+        }
+        u->skills = in->skills;
+    }
+    if (in->has_organization) {
+        u->organization_id = in->organization_id;
+    }
+    return DK_OK;
+}
+
+/* Finishes a write: commit, then read the user back for the answer. */
+static enum dk_status commit_and_read(struct dk_ctx *ctx,
+                                      struct core_tx *ctx_tx, int64_t id,
+                                      struct dk_user *out, struct dk_err *err)
+{
+    enum dk_status s = dk_store_user_get(ctx_tx->tx, id, out, err);
+    if (s != DK_OK) {
+        core_rollback(ctx_tx);
+        return s;
+    }
+    return core_commit(ctx, ctx_tx, err);
+}
+
+enum dk_status dk_core_user_create(struct dk_ctx *ctx,
+                                   const struct dk_user_input *in,
+                                   struct dk_user *out, struct dk_err *err)
+{
+    if (!dk_rights_of(ctx->actor).can_manage_users) {
+        return dk_fail(err, DK_DENIED, NULL, "only admins create users");
+    }
+    if (!in->has_name || !in->has_email) {
+        return dk_fail(err, DK_INVALID, in->has_name ? "email" : "name",
+                       "'%s' is required", in->has_name ? "email" : "name");
+    }
+    struct dk_user u = {
+        .kind = "agent",
+        .role = "agent",
+        .availability = "offline",
+        .created_at_ms = dk_clock_now_ms(),
+    };
+    if (in->has_kind && in->kind && strcmp(in->kind, "customer") == 0) {
+        u.role = "customer";
+    }
+    u.updated_at_ms = u.created_at_ms;
+    enum dk_status s = apply_user_input(ctx, &u, in, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    struct core_tx ctx_tx;
+    if ((s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err)) != DK_OK) {
+        return s;
+    }
+    int64_t id = 0;
+    s = dk_store_user_insert(ctx_tx.tx, &u, &id, err);
+    if (s != DK_OK) {
+        core_rollback(&ctx_tx);
+        return s;
+    }
+    return commit_and_read(ctx, &ctx_tx, id, out, err);
+}
+
+/* What a user may change about themselves. */
+static enum dk_status check_self_update(struct dk_ctx *ctx,
+                                        const struct dk_user *current,
+                                        const struct dk_user_input *in,
+                                        struct dk_err *err)
+{
+    if (in->has_kind || in->has_role || in->has_disabled ||
+        in->has_organization || in->has_email) {
+        const char *field = in->has_kind   ? "kind"
+                            : in->has_role ? "role"
+                            : in->has_email ? "email"
+                            : in->has_disabled ? "disabled"
+                                               : "organization_id";
+        return dk_fail(err, DK_DENIED, field,
+                       "'%s' can only be changed by an admin", field);
+    }
+    if (!dk_actor_is_agent(ctx->actor) &&
+        (in->has_availability || in->has_capacity || in->has_skills)) {
+        return dk_fail(err, DK_DENIED, NULL,
+                       "only agents have availability, capacity and skills");
+    }
+    if (in->has_password &&
+        (!in->current_password ||
+         !core_password_verify(current->password_hash,
+                               in->current_password))) {
+        return dk_fail(err, DK_INVALID, "current_password",
+                       "'current_password' is wrong");
+    }
+    return DK_OK;
+}
+
+enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
+                                   const struct dk_user_input *in,
+                                   struct dk_user *out, struct dk_err *err)
+{
+    bool is_self = user_id == 0;
+    if (is_self) {
+        user_id = ctx->actor->id;
+    } else if (!dk_rights_of(ctx->actor).can_manage_users) {
+        return dk_fail(err, DK_DENIED, NULL, "only admins change users");
+    }
+    struct core_tx ctx_tx;
+    enum dk_status s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    struct dk_user u;
+    s = dk_store_user_get(ctx_tx.tx, user_id, &u, err);
+    if (s == DK_OK && is_self) {
+        s = check_self_update(ctx, &u, in, err);
+    }
+    if (s == DK_OK) {
+        s = apply_user_input(ctx, &u, in, err);
+    }
+    if (s == DK_OK) {
+        u.updated_at_ms = dk_clock_now_ms();
+        s = dk_store_user_update(ctx_tx.tx, &u, err);
+    }
+    /* Disabling a user or changing their password ends their sessions;
+     * disabling also revokes their tokens. */
+    if (s == DK_OK && (u.is_disabled || in->has_password) && !is_self) {
+        s = dk_store_session_delete_user(ctx_tx.tx, u.id, err);
+    }
+    if (s == DK_OK && u.is_disabled) {
+        s = dk_store_token_revoke_user(ctx_tx.tx, u.id, dk_clock_now_ms(),
+                                       err);
+    }
+    if (s != DK_OK) {
+        core_rollback(&ctx_tx);
+        return s;
+    }
+    return commit_and_read(ctx, &ctx_tx, u.id, out, err);
+}
+
+enum dk_status dk_core_user_get(struct dk_ctx *ctx, int64_t user_id,
+                                struct dk_user *out, struct dk_err *err)
+{
+    if (user_id != ctx->actor->id && !dk_actor_is_agent(ctx->actor) &&
+        !dk_actor_is_system(ctx->actor)) {
+        return dk_fail(err, DK_NOT_FOUND, NULL, "user not found");
+    }
+    struct core_tx ctx_tx;
+    enum dk_status s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    s = dk_store_user_get(ctx_tx.tx, user_id, out, err);
+    core_rollback(&ctx_tx);
+    return s;
+}
+
+static enum dk_status parse_user_sort(const char *text,
+                                      struct dk_user_query *q,
+                                      struct dk_err *err)
+{
+    static const char *const names[] = {"id", "name", "email", "created_at",
+                                        NULL};
+    q->sort = DK_USER_SORT_ID;
+    q->is_descending = false;
+    if (!text) {
+        return DK_OK;
+    }
+    q->is_descending = text[0] == '-';
+    const char *name = q->is_descending ? text + 1 : text;
+    for (int i = 0; names[i]; i++) {
+        if (strcmp(names[i], name) == 0) {
+            q->sort = (enum dk_user_sort)i;
+            return DK_OK;
+        }
+    }
+    return dk_fail(err, DK_INVALID, "sort", "cannot sort users by '%s'",
+                   name);
+}
+
+enum dk_status dk_core_user_list(struct dk_ctx *ctx,
+                                 const struct dk_user_list_params *p,
+                                 struct dk_user_page *out, struct dk_err *err)
+{
+    if (!dk_actor_is_agent(ctx->actor) && !dk_actor_is_system(ctx->actor)) {
+        return dk_fail(err, DK_DENIED, NULL, "only agents list users");
+    }
+    struct dk_user_query q = {.kind = p->kind, .role = p->role,
+                              .disabled = -1, .cursor = p->cursor};
+    if (p->kind && !is_one_of(p->kind, kinds)) {
+        return dk_fail(err, DK_INVALID, "kind",
+                       "'kind' must be 'agent' or 'customer'");
+    }
+    if (p->disabled) {
+        if (strcmp(p->disabled, "true") != 0 &&
+            strcmp(p->disabled, "false") != 0) {
+            return dk_fail(err, DK_INVALID, "disabled",
+                           "'disabled' must be true or false");
+        }
+        q.disabled = strcmp(p->disabled, "true") == 0;
+    }
+    if (p->q && *p->q) {
+        enum dk_status s = check_text("q", p->q, 1, DK_MAX_NAME_CHARS, err);
+        if (s != DK_OK) {
+            return s;
+        }
+        q.prefix = p->q;
+    }
+    enum dk_status s = parse_user_sort(p->sort, &q, err);
+    if (s == DK_OK) {
+        s = dk_core_parse_limit(p->limit, &q.limit, err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    struct core_tx ctx_tx;
+    if ((s = core_begin(ctx, DK_TX_READ, &ctx_tx, err)) != DK_OK) {
+        return s;
+    }
+    s = dk_store_user_list(ctx_tx.tx, &q, out, err);
+    core_rollback(&ctx_tx);
+    return s;
+}
