@@ -1,9 +1,30 @@
 /* main.c — argv → subcommand, nothing else. */
 #include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
 
 int main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return 0;
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        dk_cli_usage();
+        return argc < 2 ? DK_EXIT_USAGE : DK_EXIT_OK;
+    }
+    if (strcmp(argv[1], "serve") == 0) {
+        return dk_cli_serve(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "user") == 0) {
+        return dk_cli_user(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "token") == 0) {
+        return dk_cli_token(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("docket 0.1.0\n");
+        return DK_EXIT_OK;
+    }
+    fprintf(stderr, "docket: unknown command '%s'\n", argv[1]);
+    dk_cli_usage();
+    return DK_EXIT_USAGE;
 }

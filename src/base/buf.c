@@ -139,8 +139,7 @@ void dk_buf_append_json_string(struct dk_buf *buf, const char *s, size_t len)
     dk_buf_appendc(buf, '"');
 }
 
-void dk_buf_append_hex(struct dk_buf *buf, const unsigned char *ptr,
-                       size_t len)
+void dk_buf_append_hex(struct dk_buf *buf, const unsigned char *ptr, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < len; i++) {
@@ -156,8 +155,8 @@ void dk_buf_append_base64url(struct dk_buf *buf, const unsigned char *ptr,
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     size_t i = 0;
     for (; i + 3 <= len; i += 3) {
-        uint32_t v = (uint32_t)ptr[i] << 16 | (uint32_t)ptr[i + 1] << 8 |
-                     ptr[i + 2];
+        uint32_t v =
+            (uint32_t)ptr[i] << 16 | (uint32_t)ptr[i + 1] << 8 | ptr[i + 2];
         char out[4] = {alphabet[v >> 18], alphabet[(v >> 12) & 63],
                        alphabet[(v >> 6) & 63], alphabet[v & 63]};
         dk_buf_append(buf, out, 4);

@@ -14,12 +14,12 @@
 #include "base/err.h"
 
 struct dk_buf {
-    char *ptr;               /* NUL-terminated when len > 0 or cap > 0 */
-    size_t len;              /* bytes, excluding the NUL */
-    size_t cap;              /* allocated bytes */
-    size_t max_len;          /* hard maximum of len */
-    bool has_failed;         /* sticky: an append passed max_len */
-    struct dk_arena *arena;  /* NULL: heap, freed by dk_buf_release */
+    char *ptr;              /* NUL-terminated when len > 0 or cap > 0 */
+    size_t len;             /* bytes, excluding the NUL */
+    size_t cap;             /* allocated bytes */
+    size_t max_len;         /* hard maximum of len */
+    bool has_failed;        /* sticky: an append passed max_len */
+    struct dk_arena *arena; /* NULL: heap, freed by dk_buf_release */
 };
 
 /* Heap-backed buffer of at most max_len bytes. */

@@ -38,8 +38,7 @@ struct dk_err {
 /* Fills err (when not NULL) and returns status, so callers can write
  * `return dk_fail(err, DK_INVALID, "subject", "…");`. field may be NULL. */
 enum dk_status dk_fail(struct dk_err *err, enum dk_status status,
-                       const char *field, const char *fmt, ...)
-    DK_PRINTF(4, 5);
+                       const char *field, const char *fmt, ...) DK_PRINTF(4, 5);
 
 /* Resets err to "no error". */
 void dk_err_init(struct dk_err *err);

@@ -4,14 +4,14 @@
 #define DOCKET_BASE_LIMITS_H
 
 enum {
-    DK_MAX_BODY_BYTES = 1024 * 1024,        /* JSON request body */
-    DK_MAX_ANON_BODY_BYTES = 64 * 1024,     /* before sign-in */
+    DK_MAX_BODY_BYTES = 1024 * 1024,    /* JSON request body */
+    DK_MAX_ANON_BODY_BYTES = 64 * 1024, /* before sign-in */
     DK_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024,
     DK_MAX_JSON_DEPTH = 32,
     DK_MAX_URL_BYTES = 4096,
     DK_MAX_QUERY_PARAMS = 64,
     DK_MAX_SUBJECT_CHARS = 300,
-    DK_MAX_TEXT_CHARS = 100000,             /* description, message body */
+    DK_MAX_TEXT_CHARS = 100000, /* description, message body */
     DK_MAX_NAME_CHARS = 200,
     DK_MAX_EMAIL_BYTES = 254,
     DK_MAX_PASSWORD_BYTES = 1024,
@@ -20,7 +20,7 @@ enum {
     DK_MAX_TAGS = 50,
     DK_MAX_FOLLOWERS = 100,
     DK_MAX_ATTACHMENTS_PER_MESSAGE = 20,
-    DK_MAX_KEY_BYTES = 32,                  /* status and priority keys */
+    DK_MAX_KEY_BYTES = 32, /* status and priority keys */
     DK_MAX_SEARCH_BYTES = 500,
     DK_MAX_CURSOR_BYTES = 1024,
     DK_MAX_FILENAME_BYTES = 255,

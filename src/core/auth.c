@@ -42,9 +42,8 @@ bool dk_core_secret_equal(const char *a, const char *b)
     return sodium_memcmp(a, b, len) == 0;
 }
 
-enum dk_status core_password_hash(struct dk_arena *arena,
-                                  const char *password, const char **out,
-                                  struct dk_err *err)
+enum dk_status core_password_hash(struct dk_arena *arena, const char *password,
+                                  const char **out, struct dk_err *err)
 {
     char *hash = dk_arena_alloc(arena, crypto_pwhash_STRBYTES);
     if (crypto_pwhash_str(hash, password, strlen(password),
@@ -99,11 +98,16 @@ enum dk_status dk_core_seed(struct dk_core *core, struct dk_arena *arena,
         *generated = password;
     }
     struct dk_user_input in = {
-        .has_kind = true, .kind = "agent",
-        .has_role = true, .role = "admin",
-        .has_name = true, .name = "Administrator",
-        .has_email = true, .email = email,
-        .has_password = true, .password = password,
+        .has_kind = true,
+        .kind = "agent",
+        .has_role = true,
+        .role = "admin",
+        .has_name = true,
+        .name = "Administrator",
+        .has_email = true,
+        .email = email,
+        .has_password = true,
+        .password = password,
     };
     struct dk_user user;
     return dk_core_user_create(&ctx, &in, &user, err);
@@ -126,8 +130,7 @@ static void make_dummy_hash(void)
 
 static enum dk_status wrong_credentials(struct dk_err *err)
 {
-    return dk_fail(err, DK_UNAUTHENTICATED, NULL,
-                   "wrong email or password");
+    return dk_fail(err, DK_UNAUTHENTICATED, NULL, "wrong email or password");
 }
 
 static enum dk_status check_login_limits(struct dk_core *core,
@@ -138,10 +141,8 @@ static enum dk_status check_login_limits(struct dk_core *core,
 {
     int64_t now = dk_clock_now_ms();
     int64_t wait_ms = 0;
-    if (!dk_ratelimit_allows(core->login_by_account, account, now,
-                             &wait_ms) ||
-        !dk_ratelimit_allows(core->login_by_address, address, now,
-                             &wait_ms)) {
+    if (!dk_ratelimit_allows(core->login_by_account, account, now, &wait_ms) ||
+        !dk_ratelimit_allows(core->login_by_address, address, now, &wait_ms)) {
         *retry_after_s = wait_ms / 1000 + 1;
         return dk_fail(err, DK_RATE_LIMITED, NULL,
                        "too many failed sign-in attempts, try again later");
@@ -151,8 +152,7 @@ static enum dk_status check_login_limits(struct dk_core *core,
 
 static enum dk_status create_session(struct dk_ctx *ctx,
                                      const struct dk_user *user,
-                                     struct dk_login *out,
-                                     struct dk_err *err)
+                                     struct dk_login *out, struct dk_err *err)
 {
     out->session_token = core_random_secret(ctx->arena, 32);
     out->csrf_token = core_random_secret(ctx->arena, 32);
@@ -168,8 +168,8 @@ static enum dk_status create_session(struct dk_ctx *ctx,
         return s;
     }
     s = dk_store_session_insert(
-        ctx_tx.tx, core_secret_hash(ctx->arena, out->session_token),
-        &session, err);
+        ctx_tx.tx, core_secret_hash(ctx->arena, out->session_token), &session,
+        err);
     if (s != DK_OK) {
         core_rollback(&ctx_tx);
         return s;
@@ -185,8 +185,8 @@ enum dk_status dk_core_login(struct dk_ctx *ctx, const char *email,
     struct dk_core *core = ctx->core;
     char *account = dk_arena_strdup(ctx->arena, email ? email : "");
     dk_str_ascii_lower(account);
-    enum dk_status s = check_login_limits(core, account, address,
-                                          retry_after_s, err);
+    enum dk_status s =
+        check_login_limits(core, account, address, retry_after_s, err);
     if (s != DK_OK) {
         return s;
     }
@@ -210,10 +210,8 @@ enum dk_status dk_core_login(struct dk_ctx *ctx, const char *email,
         (void)core_password_verify(dummy_hash, password);
     }
     if (!is_ok) {
-        dk_ratelimit_fail(core->login_by_account, account,
-                          dk_clock_now_ms());
-        dk_ratelimit_fail(core->login_by_address, address,
-                          dk_clock_now_ms());
+        dk_ratelimit_fail(core->login_by_account, account, dk_clock_now_ms());
+        dk_ratelimit_fail(core->login_by_address, address, dk_clock_now_ms());
         return wrong_credentials(err);
     }
     dk_ratelimit_reset(core->login_by_account, account);
@@ -255,13 +253,11 @@ static enum dk_status load_actor(struct dk_tx *tx, int64_t user_id,
 }
 
 enum dk_status dk_core_auth_session(struct dk_core *core,
-                                    struct dk_arena *arena,
-                                    const char *cookie, struct dk_actor *out,
-                                    struct dk_err *err)
+                                    struct dk_arena *arena, const char *cookie,
+                                    struct dk_actor *out, struct dk_err *err)
 {
     struct dk_tx *tx = NULL;
-    enum dk_status s = dk_store_begin(core->store, DK_TX_READ, arena, &tx,
-                                      err);
+    enum dk_status s = dk_store_begin(core->store, DK_TX_READ, arena, &tx, err);
     if (s != DK_OK) {
         return s;
     }
@@ -283,19 +279,17 @@ enum dk_status dk_core_auth_session(struct dk_core *core,
     return s;
 }
 
-enum dk_status dk_core_auth_token(struct dk_core *core,
-                                  struct dk_arena *arena, const char *token,
-                                  struct dk_actor *out, struct dk_err *err)
+enum dk_status dk_core_auth_token(struct dk_core *core, struct dk_arena *arena,
+                                  const char *token, struct dk_actor *out,
+                                  struct dk_err *err)
 {
     struct dk_tx *tx = NULL;
-    enum dk_status s = dk_store_begin(core->store, DK_TX_READ, arena, &tx,
-                                      err);
+    enum dk_status s = dk_store_begin(core->store, DK_TX_READ, arena, &tx, err);
     if (s != DK_OK) {
         return s;
     }
     struct dk_token t;
-    s = dk_store_token_get_by_hash(tx, core_secret_hash(arena, token), &t,
-                                   err);
+    s = dk_store_token_get_by_hash(tx, core_secret_hash(arena, token), &t, err);
     if (s == DK_NOT_FOUND) {
         s = dk_fail(err, DK_UNAUTHENTICATED, NULL,
                     "the API token is unknown or revoked");
@@ -316,8 +310,7 @@ static bool may_manage_tokens_of(const struct dk_actor *a, int64_t user_id)
 }
 
 enum dk_status dk_core_token_create(struct dk_ctx *ctx, int64_t user_id,
-                                    const char *name,
-                                    struct dk_new_token *out,
+                                    const char *name, struct dk_new_token *out,
                                     struct dk_err *err)
 {
     if (user_id == 0) {
@@ -399,8 +392,7 @@ enum dk_status dk_core_token_revoke(struct dk_ctx *ctx, int64_t token_id,
         s = dk_fail(err, DK_NOT_FOUND, NULL, "token not found");
     }
     if (s == DK_OK) {
-        s = dk_store_token_revoke(ctx_tx.tx, token_id, dk_clock_now_ms(),
-                                  err);
+        s = dk_store_token_revoke(ctx_tx.tx, token_id, dk_clock_now_ms(), err);
     }
     if (s != DK_OK) {
         core_rollback(&ctx_tx);

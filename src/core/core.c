@@ -8,10 +8,16 @@
 
 #include "core/internal.h"
 
-struct dk_core *dk_core_new(struct dk_store *store)
+enum dk_status dk_core_open(const struct dk_store_config *config,
+                            struct dk_core **out, struct dk_err *err)
 {
     if (sodium_init() < 0) {
         dk_bug("libsodium cannot initialise");
+    }
+    struct dk_store *store = NULL;
+    enum dk_status s = dk_store_open(config, &store, err);
+    if (s != DK_OK) {
+        return s;
     }
     struct dk_core *core = dk_xcalloc(1, sizeof(*core));
     core->store = store;
@@ -19,7 +25,8 @@ struct dk_core *dk_core_new(struct dk_store *store)
      * failures per 15 minutes are documented in docs/api.md. */
     core->login_by_account = dk_ratelimit_new(5, 15 * 60 * 1000, 4096);
     core->login_by_address = dk_ratelimit_new(20, 15 * 60 * 1000, 4096);
-    return core;
+    *out = core;
+    return DK_OK;
 }
 
 void dk_core_free(struct dk_core *core)
@@ -29,6 +36,7 @@ void dk_core_free(struct dk_core *core)
     }
     dk_ratelimit_free(core->login_by_account);
     dk_ratelimit_free(core->login_by_address);
+    dk_store_free(core->store);
     free(core);
 }
 
@@ -39,9 +47,14 @@ void dk_core_set_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
     core->commit_hook_user = user;
 }
 
-struct dk_store *dk_core_store(struct dk_core *core)
+int dk_core_schema_version(const struct dk_core *core)
 {
-    return core->store;
+    return dk_store_schema_version(core->store);
+}
+
+enum dk_status dk_core_last_event_id(struct dk_core *core, int64_t *out)
+{
+    return dk_store_last_event_id(core->store, out);
 }
 
 enum dk_status core_begin(struct dk_ctx *ctx, enum dk_tx_mode mode,
@@ -49,8 +62,7 @@ enum dk_status core_begin(struct dk_ctx *ctx, enum dk_tx_mode mode,
 {
     ctx_tx->tx = NULL;
     ctx_tx->last_event_id = 0;
-    return dk_store_begin(ctx->core->store, mode, ctx->arena, &ctx_tx->tx,
-                          err);
+    return dk_store_begin(ctx->core->store, mode, ctx->arena, &ctx_tx->tx, err);
 }
 
 enum dk_status core_commit(struct dk_ctx *ctx, struct core_tx *ctx_tx,
@@ -155,8 +167,7 @@ static void ref_or_null(struct dk_buf *buf, const struct dk_ref *r)
 }
 
 void changes_ref(struct changes *c, const char *field,
-                 const struct dk_ref *old_value,
-                 const struct dk_ref *new_value)
+                 const struct dk_ref *old_value, const struct dk_ref *new_value)
 {
     field_start(c, field);
     ref_or_null(&c->buf, old_value);

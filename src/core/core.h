@@ -23,8 +23,12 @@ struct dk_core;
 typedef void (*dk_core_commit_fn)(void *user, int64_t last_event_id);
 
 /* The agent roles' rights (shared/API.md, Access rights). */
-enum dk_scope { DK_SCOPE_ALL, DK_SCOPE_GROUPS, DK_SCOPE_ASSIGNED,
-                DK_SCOPE_INVITED };
+enum dk_scope {
+    DK_SCOPE_ALL,
+    DK_SCOPE_GROUPS,
+    DK_SCOPE_ASSIGNED,
+    DK_SCOPE_INVITED
+};
 
 struct dk_rights {
     enum dk_scope ticket_scope;
@@ -45,7 +49,7 @@ struct dk_actor {
     const char *kind; /* "agent" | "customer" */
     const char *role;
     const char *name;
-    int64_t session_id; /* 0 unless signed in by cookie */
+    int64_t session_id;     /* 0 unless signed in by cookie */
     const char *csrf_token; /* with a session */
 };
 
@@ -55,15 +59,23 @@ struct dk_ctx {
     struct dk_arena *arena;
 };
 
-/* Creates the core over store (borrowed; must outlive the core). Caller
- * frees with dk_core_free. */
-struct dk_core *dk_core_new(struct dk_store *store);
+/* Opens the store (creating and migrating the database) and the core over
+ * it; the core owns the store. Caller frees with dk_core_free. Failures are
+ * dk_store_open's. */
+DK_MUST_USE enum dk_status dk_core_open(const struct dk_store_config *config,
+                                        struct dk_core **out,
+                                        struct dk_err *err);
 void dk_core_free(struct dk_core *core);
+
+/* Schema version of the database after migrations. */
+int dk_core_schema_version(const struct dk_core *core);
+
+/* Id of the newest committed event, from any process (0 when none). */
+DK_MUST_USE enum dk_status dk_core_last_event_id(struct dk_core *core,
+                                                 int64_t *out);
 
 void dk_core_set_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
                              void *user);
-
-struct dk_store *dk_core_store(struct dk_core *core);
 
 /* ---- permissions and rules (pure functions, unit-tested) ---- */
 
@@ -83,12 +95,9 @@ bool dk_is_unread(int64_t last_event_id, int64_t seen_event_id);
 
 /* When the database has no users, creates the admin with email and password
  * (password NULL: a generated one, returned in *generated, arena-owned). */
-DK_MUST_USE enum dk_status dk_core_seed(struct dk_core *core,
-                                        struct dk_arena *arena,
-                                        const char *email,
-                                        const char *password,
-                                        const char **generated,
-                                        struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_seed(struct dk_core *core, struct dk_arena *arena, const char *email,
+             const char *password, const char **generated, struct dk_err *err);
 
 /* ---- sign-in ---- */
 
@@ -100,13 +109,10 @@ struct dk_login {
 
 /* Checks the password, rate-limited per account and per address
  * (DK_RATE_LIMITED, *retry_after_s set). DK_UNAUTHENTICATED when wrong. */
-DK_MUST_USE enum dk_status dk_core_login(struct dk_ctx *ctx,
-                                         const char *email,
-                                         const char *password,
-                                         const char *address,
-                                         struct dk_login *out,
-                                         int64_t *retry_after_s,
-                                         struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_login(struct dk_ctx *ctx, const char *email, const char *password,
+              const char *address, struct dk_login *out, int64_t *retry_after_s,
+              struct dk_err *err);
 DK_MUST_USE enum dk_status dk_core_logout(struct dk_ctx *ctx,
                                           struct dk_err *err);
 /* Resolves a session cookie or a bearer token to an actor (arena-owned).
@@ -116,11 +122,9 @@ DK_MUST_USE enum dk_status dk_core_auth_session(struct dk_core *core,
                                                 const char *cookie,
                                                 struct dk_actor *out,
                                                 struct dk_err *err);
-DK_MUST_USE enum dk_status dk_core_auth_token(struct dk_core *core,
-                                              struct dk_arena *arena,
-                                              const char *token,
-                                              struct dk_actor *out,
-                                              struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_auth_token(struct dk_core *core, struct dk_arena *arena,
+                   const char *token, struct dk_actor *out, struct dk_err *err);
 
 /* Constant-time comparison of two NUL-terminated secrets. */
 bool dk_core_secret_equal(const char *a, const char *b);
@@ -132,19 +136,14 @@ struct dk_new_token {
 
 /* Creates an API token for user_id (0: the actor). Others' only for admins;
  * the system actor may create for anyone. */
-DK_MUST_USE enum dk_status dk_core_token_create(struct dk_ctx *ctx,
-                                                int64_t user_id,
-                                                const char *name,
-                                                struct dk_new_token *out,
-                                                struct dk_err *err);
-DK_MUST_USE enum dk_status dk_core_token_list(struct dk_ctx *ctx,
-                                              int64_t user_id,
-                                              struct dk_token **items,
-                                              size_t *n_items,
-                                              struct dk_err *err);
-DK_MUST_USE enum dk_status dk_core_token_revoke(struct dk_ctx *ctx,
-                                                int64_t token_id,
-                                                struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_token_create(struct dk_ctx *ctx, int64_t user_id, const char *name,
+                     struct dk_new_token *out, struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_token_list(struct dk_ctx *ctx, int64_t user_id, struct dk_token **items,
+                   size_t *n_items, struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_token_revoke(struct dk_ctx *ctx, int64_t token_id, struct dk_err *err);
 
 /* ---- users ---- */
 
@@ -183,8 +182,7 @@ DK_MUST_USE enum dk_status dk_core_user_update(struct dk_ctx *ctx,
                                                const struct dk_user_input *in,
                                                struct dk_user *out,
                                                struct dk_err *err);
-DK_MUST_USE enum dk_status dk_core_user_get(struct dk_ctx *ctx,
-                                            int64_t user_id,
+DK_MUST_USE enum dk_status dk_core_user_get(struct dk_ctx *ctx, int64_t user_id,
                                             struct dk_user *out,
                                             struct dk_err *err);
 
@@ -199,9 +197,9 @@ struct dk_user_list_params {
     const char *limit;
 };
 
-DK_MUST_USE enum dk_status dk_core_user_list(
-    struct dk_ctx *ctx, const struct dk_user_list_params *p,
-    struct dk_user_page *out, struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_user_list(struct dk_ctx *ctx, const struct dk_user_list_params *p,
+                  struct dk_user_page *out, struct dk_err *err);
 
 /* ---- statuses and priorities ---- */
 
@@ -228,12 +226,10 @@ DK_MUST_USE enum dk_status dk_core_enum_create(struct dk_ctx *ctx,
                                                const struct dk_enum_input *in,
                                                struct dk_enum_value *out,
                                                struct dk_err *err);
-DK_MUST_USE enum dk_status dk_core_enum_update(struct dk_ctx *ctx,
-                                               enum dk_enum_table table,
-                                               const char *key,
-                                               const struct dk_enum_input *in,
-                                               struct dk_enum_value *out,
-                                               struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_enum_update(struct dk_ctx *ctx, enum dk_enum_table table,
+                    const char *key, const struct dk_enum_input *in,
+                    struct dk_enum_value *out, struct dk_err *err);
 
 /* ---- tickets ---- */
 
@@ -249,10 +245,10 @@ struct dk_ticket_input {
     bool has_assignee;
     int64_t assignee_id; /* 0: none */
     bool has_group;
-    int64_t group_id;    /* 0: none */
+    int64_t group_id; /* 0: none */
     bool has_requester_id;
     int64_t requester_id;
-    bool has_requester;  /* found or created by email */
+    bool has_requester; /* found or created by email */
     const char *requester_email;
     const char *requester_name; /* NULL: derived from the email */
     bool has_deadline;
@@ -265,20 +261,20 @@ struct dk_ticket_input {
     struct dk_ids follower_ids;
 };
 
-DK_MUST_USE enum dk_status dk_core_ticket_create(
-    struct dk_ctx *ctx, const struct dk_ticket_input *in,
-    struct dk_ticket *out, struct dk_err *err);
-DK_MUST_USE enum dk_status dk_core_ticket_update(
-    struct dk_ctx *ctx, int64_t number, const struct dk_ticket_input *in,
-    struct dk_ticket *out, struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_ticket_create(struct dk_ctx *ctx, const struct dk_ticket_input *in,
+                      struct dk_ticket *out, struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_ticket_update(struct dk_ctx *ctx, int64_t number,
+                      const struct dk_ticket_input *in, struct dk_ticket *out,
+                      struct dk_err *err);
 /* Reads a ticket; an agent's read marks it read for them. */
 DK_MUST_USE enum dk_status dk_core_ticket_get(struct dk_ctx *ctx,
                                               int64_t number,
                                               struct dk_ticket *out,
                                               struct dk_err *err);
-DK_MUST_USE enum dk_status dk_core_ticket_delete(struct dk_ctx *ctx,
-                                                 int64_t number,
-                                                 struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_ticket_delete(struct dk_ctx *ctx, int64_t number, struct dk_err *err);
 
 /* Query-string parameters of a ticket list, unparsed (NULL: absent). */
 struct dk_ticket_list_params {
@@ -299,18 +295,18 @@ struct dk_ticket_list_params {
     const char *limit;
 };
 
-DK_MUST_USE enum dk_status dk_core_ticket_list(
-    struct dk_ctx *ctx, const struct dk_ticket_list_params *p,
-    struct dk_ticket_page *out, struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_ticket_list(struct dk_ctx *ctx, const struct dk_ticket_list_params *p,
+                    struct dk_ticket_page *out, struct dk_err *err);
 
 /* Parses a sort parameter ("-priority,created_at") into q->sort.
  * DK_INVALID (field "sort") for unknown or repeated fields. */
-DK_MUST_USE enum dk_status dk_core_parse_ticket_sort(
-    const char *text, struct dk_ticket_query *q, struct dk_err *err);
+DK_MUST_USE enum dk_status dk_core_parse_ticket_sort(const char *text,
+                                                     struct dk_ticket_query *q,
+                                                     struct dk_err *err);
 
 /* Parses a list limit ("1".."500"; NULL: the default). */
-DK_MUST_USE enum dk_status dk_core_parse_limit(const char *text,
-                                               unsigned *out,
+DK_MUST_USE enum dk_status dk_core_parse_limit(const char *text, unsigned *out,
                                                struct dk_err *err);
 
 /* ---- messages and history ---- */
@@ -321,29 +317,25 @@ struct dk_message_input {
     struct dk_ids attachments;
 };
 
-DK_MUST_USE enum dk_status dk_core_message_create(
-    struct dk_ctx *ctx, int64_t number, const struct dk_message_input *in,
-    struct dk_message *out, struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_message_create(struct dk_ctx *ctx, int64_t number,
+                       const struct dk_message_input *in,
+                       struct dk_message *out, struct dk_err *err);
 DK_MUST_USE enum dk_status dk_core_message_list(struct dk_ctx *ctx,
                                                 int64_t number,
                                                 struct dk_message **items,
                                                 size_t *n_items,
                                                 struct dk_err *err);
-DK_MUST_USE enum dk_status dk_core_event_list(struct dk_ctx *ctx,
-                                              int64_t number,
-                                              struct dk_event **items,
-                                              size_t *n_items,
-                                              struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_event_list(struct dk_ctx *ctx, int64_t number, struct dk_event **items,
+                   size_t *n_items, struct dk_err *err);
 
 /* Events after after_id that the actor may see, oldest first; *scanned_to
  * is the last id examined (resume point even when all were filtered). */
-DK_MUST_USE enum dk_status dk_core_events_after(struct dk_ctx *ctx,
-                                                int64_t after_id,
-                                                unsigned limit,
-                                                struct dk_event **items,
-                                                size_t *n_items,
-                                                int64_t *scanned_to,
-                                                struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_events_after(struct dk_ctx *ctx, int64_t after_id, unsigned limit,
+                     struct dk_event **items, size_t *n_items,
+                     int64_t *scanned_to, struct dk_err *err);
 
 /* ---- attachments ---- */
 
@@ -354,13 +346,15 @@ struct dk_upload {
     size_t len;
 };
 
-DK_MUST_USE enum dk_status dk_core_attachment_upload(
-    struct dk_ctx *ctx, const struct dk_upload *in, struct dk_attachment *out,
-    struct dk_err *err);
+DK_MUST_USE enum dk_status dk_core_attachment_upload(struct dk_ctx *ctx,
+                                                     const struct dk_upload *in,
+                                                     struct dk_attachment *out,
+                                                     struct dk_err *err);
 /* Metadata and bytes, when the actor may read it (else DK_NOT_FOUND). */
-DK_MUST_USE enum dk_status dk_core_attachment_read(
-    struct dk_ctx *ctx, int64_t id, struct dk_attachment *out,
-    const void **data, size_t *len, struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_core_attachment_read(struct dk_ctx *ctx, int64_t id,
+                        struct dk_attachment *out, const void **data,
+                        size_t *len, struct dk_err *err);
 /* The type to serve: script-capable types become application/octet-stream. */
 const char *dk_core_safe_content_type(const char *type);
 

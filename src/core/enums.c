@@ -4,8 +4,8 @@
 
 #include "core/internal.h"
 
-static const char *const categories[] = {"open", "pending", "active",
-                                         "closed", NULL};
+static const char *const categories[] = {"open", "pending", "active", "closed",
+                                         NULL};
 
 static const char *table_noun(enum dk_enum_table table)
 {
@@ -13,8 +13,8 @@ static const char *table_noun(enum dk_enum_table table)
 }
 
 enum dk_status dk_core_enum_list(struct dk_ctx *ctx, enum dk_enum_table table,
-                                 struct dk_enum_value **items,
-                                 size_t *n_items, struct dk_err *err)
+                                 struct dk_enum_value **items, size_t *n_items,
+                                 struct dk_err *err)
 {
     struct core_tx ctx_tx;
     enum dk_status s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
@@ -73,8 +73,8 @@ static enum dk_status require_settings_right(struct dk_ctx *ctx,
 
 static enum dk_status finish_write(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                                    enum dk_enum_table table, const char *key,
-                                   struct dk_enum_value *out,
-                                   enum dk_status s, struct dk_err *err)
+                                   struct dk_enum_value *out, enum dk_status s,
+                                   struct dk_err *err)
 {
     if (s == DK_OK) {
         s = dk_store_enum_get(ctx_tx->tx, table, key, out, err);
@@ -86,8 +86,7 @@ static enum dk_status finish_write(struct dk_ctx *ctx, struct core_tx *ctx_tx,
     return core_commit(ctx, ctx_tx, err);
 }
 
-enum dk_status dk_core_enum_create(struct dk_ctx *ctx,
-                                   enum dk_enum_table table,
+enum dk_status dk_core_enum_create(struct dk_ctx *ctx, enum dk_enum_table table,
                                    const struct dk_enum_input *in,
                                    struct dk_enum_value *out,
                                    struct dk_err *err)
@@ -116,8 +115,8 @@ enum dk_status dk_core_enum_create(struct dk_ctx *ctx,
     return finish_write(ctx, &ctx_tx, table, in->key, out, s, err);
 }
 
-enum dk_status dk_core_enum_update(struct dk_ctx *ctx,
-                                   enum dk_enum_table table, const char *key,
+enum dk_status dk_core_enum_update(struct dk_ctx *ctx, enum dk_enum_table table,
+                                   const char *key,
                                    const struct dk_enum_input *in,
                                    struct dk_enum_value *out,
                                    struct dk_err *err)

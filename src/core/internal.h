@@ -25,9 +25,8 @@ struct core_tx {
 DK_MUST_USE enum dk_status core_begin(struct dk_ctx *ctx, enum dk_tx_mode mode,
                                       struct core_tx *ctx_tx,
                                       struct dk_err *err);
-DK_MUST_USE enum dk_status core_commit(struct dk_ctx *ctx,
-                                       struct core_tx *ctx_tx,
-                                       struct dk_err *err);
+DK_MUST_USE enum dk_status
+core_commit(struct dk_ctx *ctx, struct core_tx *ctx_tx, struct dk_err *err);
 void core_rollback(struct core_tx *ctx_tx);
 
 /* A JSON object of changes, {"field": [old, new], …}, built as text (core
@@ -54,14 +53,10 @@ void changes_strs(struct changes *c, const char *field,
 const char *changes_event_data(struct changes *c, const char *extra);
 
 /* Writes an event for ticket t and records it as the ticket's newest. */
-DK_MUST_USE enum dk_status core_ticket_event(struct dk_ctx *ctx,
-                                             struct core_tx *ctx_tx,
-                                             const struct dk_ticket *t,
-                                             const char *type,
-                                             bool is_internal,
-                                             const char *data,
-                                             int64_t *event_id,
-                                             struct dk_err *err);
+DK_MUST_USE enum dk_status
+core_ticket_event(struct dk_ctx *ctx, struct core_tx *ctx_tx,
+                  const struct dk_ticket *t, const char *type, bool is_internal,
+                  const char *data, int64_t *event_id, struct dk_err *err);
 
 /* Validation shared by commands. Each fails with DK_INVALID naming field. */
 DK_MUST_USE enum dk_status check_text(const char *field, const char *s,
@@ -78,8 +73,7 @@ extern const char *const core_channels[];
 
 /* Loads a ticket the actor may see (DK_NOT_FOUND otherwise). */
 DK_MUST_USE enum dk_status load_visible_ticket(struct dk_ctx *ctx,
-                                               struct dk_tx *tx,
-                                               int64_t number,
+                                               struct dk_tx *tx, int64_t number,
                                                struct dk_ticket *out,
                                                struct dk_err *err);
 

@@ -90,26 +90,26 @@ static enum dk_status parse_list(struct dk_arena *arena, const char *field,
         dk_str_split(rest, ',', &item, &rest);
         item = dk_str_trim(item);
         if (item.len == 0 || item.len > 200) {
-            return dk_fail(err, DK_INVALID, field, "'%s' has an empty or "
-                                                   "over-long value",
+            return dk_fail(err, DK_INVALID, field,
+                           "'%s' has an empty or "
+                           "over-long value",
                            field);
         }
-        out->items[out->n_items++] = dk_arena_strndup(arena, item.ptr,
-                                                      item.len);
+        out->items[out->n_items++] =
+            dk_arena_strndup(arena, item.ptr, item.len);
     }
     return DK_OK;
 }
 
 /* Each value must be a known key of table. */
 static enum dk_status check_keys(struct dk_tx *tx, enum dk_enum_table table,
-                                 const char *field,
-                                 const struct dk_strs *keys,
+                                 const char *field, const struct dk_strs *keys,
                                  struct dk_err *err)
 {
     for (size_t i = 0; i < keys->n_items; i++) {
         struct dk_enum_value v;
-        enum dk_status s = dk_store_enum_get(tx, table, keys->items[i], &v,
-                                             err);
+        enum dk_status s =
+            dk_store_enum_get(tx, table, keys->items[i], &v, err);
         if (s == DK_NOT_FOUND) {
             return dk_fail(err, DK_INVALID, field, "unknown %s '%s'", field,
                            keys->items[i]);
@@ -128,8 +128,8 @@ static enum dk_status parse_time_param(const char *field, const char *text,
         return DK_OK;
     }
     if (!dk_parse_time(dk_str_cstr(text), out) || *out == 0) {
-        return dk_fail(err, DK_INVALID, field,
-                       "'%s' must be an RFC 3339 time", field);
+        return dk_fail(err, DK_INVALID, field, "'%s' must be an RFC 3339 time",
+                       field);
     }
     return DK_OK;
 }
@@ -152,8 +152,8 @@ static enum dk_status parse_who(const struct dk_actor *a, const char *field,
         return DK_OK;
     }
     if (!dk_parse_id(dk_str_cstr(text), out)) {
-        return dk_fail(err, DK_INVALID, field,
-                       "'%s' must be %s or an id", field,
+        return dk_fail(err, DK_INVALID, field, "'%s' must be %s or an id",
+                       field,
                        strcmp(field, "group") == 0 ? "none" : "me, none");
     }
     return DK_OK;
@@ -204,8 +204,8 @@ static enum dk_status parse_params(struct dk_ctx *ctx,
         s = parse_list(arena, "channel", p->channel, &q->channels, err);
         for (size_t i = 0; s == DK_OK && i < q->channels.n_items; i++) {
             if (!is_one_of(q->channels.items[i], core_channels)) {
-                s = dk_fail(err, DK_INVALID, "channel",
-                            "unknown channel '%s'", q->channels.items[i]);
+                s = dk_fail(err, DK_INVALID, "channel", "unknown channel '%s'",
+                            q->channels.items[i]);
             }
         }
     }
@@ -240,7 +240,7 @@ static enum dk_status parse_params(struct dk_ctx *ctx,
                              &q->deadline_before_ms, err);
     }
     if (s == DK_OK && p->unread) {
-        if (strcmp(p->unread, "true") != 0 && strcmp(p->unread, "false")) {
+        if (strcmp(p->unread, "true") != 0 && strcmp(p->unread, "false") != 0) {
             s = dk_fail(err, DK_INVALID, "unread",
                         "'unread' must be true or false");
         }
@@ -297,8 +297,8 @@ enum dk_status dk_core_ticket_list(struct dk_ctx *ctx,
     }
     s = check_keys(ctx_tx.tx, DK_ENUM_STATUS, "status", &q.statuses, err);
     if (s == DK_OK) {
-        s = check_keys(ctx_tx.tx, DK_ENUM_PRIORITY, "priority",
-                       &q.priorities, err);
+        s = check_keys(ctx_tx.tx, DK_ENUM_PRIORITY, "priority", &q.priorities,
+                       err);
     }
     if (s == DK_OK) {
         s = dk_store_ticket_list(ctx_tx.tx, &q, out, err);

@@ -33,8 +33,7 @@ static enum dk_status message_kind(const struct dk_actor *a, const char *asked,
 
 static enum dk_status link_attachments(struct dk_ctx *ctx, struct dk_tx *tx,
                                        const struct dk_ids *ids,
-                                       int64_t message_id,
-                                       struct dk_err *err)
+                                       int64_t message_id, struct dk_err *err)
 {
     for (size_t i = 0; i < ids->n_items; i++) {
         struct dk_attachment a;
@@ -58,14 +57,12 @@ static enum dk_status link_attachments(struct dk_ctx *ctx, struct dk_tx *tx,
 /* The outbox row of a public reply: email to the requester (the mail
  * worker of a later issue delivers it; followers are added there). */
 static enum dk_status queue_reply(struct dk_ctx *ctx, struct dk_tx *tx,
-                                  const struct dk_ticket *t,
-                                  int64_t message_id, int64_t event_id,
-                                  struct dk_err *err)
+                                  const struct dk_ticket *t, int64_t message_id,
+                                  int64_t event_id, struct dk_err *err)
 {
     struct dk_buf payload;
     dk_buf_init_arena(&payload, ctx->arena, 4096);
-    dk_buf_appendf(&payload,
-                   "{\"ticket\":%lld,\"message_id\":%lld,\"to\":",
+    dk_buf_appendf(&payload, "{\"ticket\":%lld,\"message_id\":%lld,\"to\":",
                    (long long)t->number, (long long)message_id);
     dk_buf_append_json_string(&payload, t->requester_email,
                               strlen(t->requester_email));
@@ -81,8 +78,7 @@ static enum dk_status queue_reply(struct dk_ctx *ctx, struct dk_tx *tx,
 static enum dk_status validate_message(const struct dk_message_input *in,
                                        struct dk_err *err)
 {
-    enum dk_status s = check_text("body", in->body, 1, DK_MAX_TEXT_CHARS,
-                                  err);
+    enum dk_status s = check_text("body", in->body, 1, DK_MAX_TEXT_CHARS, err);
     if (s == DK_OK &&
         in->attachments.n_items > DK_MAX_ATTACHMENTS_PER_MESSAGE) {
         s = dk_fail(err, DK_INVALID, "attachments",
@@ -92,8 +88,7 @@ static enum dk_status validate_message(const struct dk_message_input *in,
     return s;
 }
 
-static enum dk_status write_message(struct dk_ctx *ctx,
-                                    struct core_tx *ctx_tx,
+static enum dk_status write_message(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                                     struct dk_ticket *t,
                                     const struct dk_message_input *in,
                                     struct dk_message *m, struct dk_err *err)
@@ -103,8 +98,8 @@ static enum dk_status write_message(struct dk_ctx *ctx,
     if (s == DK_OK) {
         s = link_attachments(ctx, tx, &in->attachments, m->id, err);
     }
-    bool is_first_response = strcmp(m->kind, "reply") == 0 &&
-                             !t->first_response_at_ms;
+    bool is_first_response =
+        strcmp(m->kind, "reply") == 0 && !t->first_response_at_ms;
     if (s == DK_OK && is_first_response) {
         t->first_response_at_ms = m->created_at_ms;
         s = dk_store_ticket_update(tx, t, err);
@@ -116,9 +111,9 @@ static enum dk_status write_message(struct dk_ctx *ctx,
         if (is_first_response) {
             changes_time(&c, "first_response_at", 0, m->created_at_ms);
         }
-        const char *extra = dk_arena_printf(
-            ctx->arena, "\"message_id\":%lld,\"kind\":\"%s\"",
-            (long long)m->id, m->kind);
+        const char *extra =
+            dk_arena_printf(ctx->arena, "\"message_id\":%lld,\"kind\":\"%s\"",
+                            (long long)m->id, m->kind);
         s = core_ticket_event(ctx, ctx_tx, t, "message.created",
                               strcmp(m->kind, "note") == 0,
                               changes_event_data(&c, extra), &event_id, err);
@@ -180,8 +175,8 @@ static bool sees_notes(const struct dk_actor *a)
 }
 
 enum dk_status dk_core_message_list(struct dk_ctx *ctx, int64_t number,
-                                    struct dk_message **items,
-                                    size_t *n_items, struct dk_err *err)
+                                    struct dk_message **items, size_t *n_items,
+                                    struct dk_err *err)
 {
     struct core_tx ctx_tx;
     enum dk_status s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
@@ -262,10 +257,10 @@ const char *dk_core_safe_content_type(const char *type)
     /* Types a browser shows without running anything. Everything else is
      * served as a download of opaque bytes. */
     static const char *const safe[] = {
-        "image/png", "image/jpeg", "image/gif", "image/webp",
-        "application/pdf", "text/plain", "text/csv", "application/zip",
-        "audio/mpeg", "audio/ogg", "audio/wav", "video/mp4", "video/webm",
-        NULL};
+        "image/png",       "image/jpeg", "image/gif", "image/webp",
+        "application/pdf", "text/plain", "text/csv",  "application/zip",
+        "audio/mpeg",      "audio/ogg",  "audio/wav", "video/mp4",
+        "video/webm",      NULL};
     return is_one_of(type, safe) ? type : "application/octet-stream";
 }
 
@@ -311,8 +306,9 @@ enum dk_status dk_core_attachment_upload(struct dk_ctx *ctx,
         return dk_fail(err, DK_INVALID, "body", "the file is empty");
     }
     if (in->len > DK_MAX_ATTACHMENT_BYTES) {
-        return dk_fail(err, DK_TOO_LARGE, NULL, "the file is larger than %d "
-                                                "bytes",
+        return dk_fail(err, DK_TOO_LARGE, NULL,
+                       "the file is larger than %d "
+                       "bytes",
                        DK_MAX_ATTACHMENT_BYTES);
     }
     const char *name = clean_name(ctx->arena, in->name);
@@ -360,10 +356,10 @@ enum dk_status dk_core_attachment_read(struct dk_ctx *ctx, int64_t id,
         /* Readable by whoever can read the message it is on. */
         struct dk_ticket t;
         struct dk_err ignored;
-        may_read = load_visible_ticket(ctx, ctx_tx.tx, out->ticket_number, &t,
-                                       &ignored) == DK_OK &&
-                   (strcmp(out->message_kind, "note") != 0 ||
-                    sees_notes(ctx->actor));
+        may_read =
+            load_visible_ticket(ctx, ctx_tx.tx, out->ticket_number, &t,
+                                &ignored) == DK_OK &&
+            (strcmp(out->message_kind, "note") != 0 || sees_notes(ctx->actor));
     }
     if (s == DK_OK && !may_read) {
         s = dk_fail(err, DK_NOT_FOUND, NULL, "attachment %lld not found",

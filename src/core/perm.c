@@ -82,8 +82,7 @@ bool dk_can_see_event(const struct dk_actor *a, const struct dk_event *e)
         return true;
     }
     if (!dk_actor_is_agent(a)) {
-        return !e->is_internal && e->requester_id == a->id &&
-               e->ticket_id != 0;
+        return !e->is_internal && e->requester_id == a->id && e->ticket_id != 0;
     }
     return dk_rights_of(a).ticket_scope == DK_SCOPE_ALL;
 }

@@ -26,8 +26,8 @@ struct dk_ratelimit {
     unsigned n_entries;
 };
 
-struct dk_ratelimit *dk_ratelimit_new(unsigned max_failures,
-                                      int64_t window_ms, unsigned max_keys)
+struct dk_ratelimit *dk_ratelimit_new(unsigned max_failures, int64_t window_ms,
+                                      unsigned max_keys)
 {
     struct dk_ratelimit *rl = dk_xcalloc(1, sizeof(*rl));
     pthread_mutex_init(&rl->lock, NULL);
@@ -94,8 +94,7 @@ bool dk_ratelimit_allows(struct dk_ratelimit *rl, const char *key,
     return allows;
 }
 
-void dk_ratelimit_fail(struct dk_ratelimit *rl, const char *key,
-                       int64_t now_ms)
+void dk_ratelimit_fail(struct dk_ratelimit *rl, const char *key, int64_t now_ms)
 {
     pthread_mutex_lock(&rl->lock);
     struct entry *e = find(rl, key);

@@ -11,8 +11,8 @@ struct dk_ratelimit;
 
 /* At most max_failures per key within window_ms; remembers at most
  * max_keys keys (the oldest are forgotten first). */
-struct dk_ratelimit *dk_ratelimit_new(unsigned max_failures,
-                                      int64_t window_ms, unsigned max_keys);
+struct dk_ratelimit *dk_ratelimit_new(unsigned max_failures, int64_t window_ms,
+                                      unsigned max_keys);
 void dk_ratelimit_free(struct dk_ratelimit *rl);
 
 /* True when key may try now; otherwise *retry_after_ms says how long. */

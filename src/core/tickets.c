@@ -5,8 +5,8 @@
 
 #include "core/internal.h"
 
-const char *const core_channels[] = {"email", "web",       "portal", "chat",
-                                       "messenger", "phone", "api",    NULL};
+const char *const core_channels[] = {"email",     "web",   "portal", "chat",
+                                     "messenger", "phone", "api",    NULL};
 
 /* ---- resolving references inside the transaction ---- */
 
@@ -61,8 +61,8 @@ static enum dk_status resolve_agent(struct dk_tx *tx, const char *field,
 {
     struct dk_user u;
     enum dk_status s = dk_store_user_get(tx, id, &u, err);
-    if (s == DK_NOT_FOUND || (s == DK_OK && (strcmp(u.kind, "agent") != 0 ||
-                                             u.is_disabled))) {
+    if (s == DK_NOT_FOUND ||
+        (s == DK_OK && (strcmp(u.kind, "agent") != 0 || u.is_disabled))) {
         return dk_fail(err, DK_INVALID, field, "no active agent with id %lld",
                        (long long)id);
     }
@@ -74,12 +74,10 @@ static enum dk_status resolve_agent(struct dk_tx *tx, const char *field,
 }
 
 /* Finds the requester by email, creating a customer when there is none. */
-static enum dk_status find_or_create_requester(struct dk_ctx *ctx,
-                                               struct dk_tx *tx,
-                                               const char *email,
-                                               const char *name,
-                                               struct dk_ref *out,
-                                               struct dk_err *err)
+static enum dk_status
+find_or_create_requester(struct dk_ctx *ctx, struct dk_tx *tx,
+                         const char *email, const char *name,
+                         struct dk_ref *out, struct dk_err *err)
 {
     struct dk_user u;
     enum dk_status s = dk_store_user_get_by_email(tx, email, &u, err);
@@ -108,8 +106,7 @@ static enum dk_status find_or_create_requester(struct dk_ctx *ctx,
 
 static enum dk_status resolve_requester(struct dk_ctx *ctx, struct dk_tx *tx,
                                         const struct dk_ticket_input *in,
-                                        struct dk_ref *out,
-                                        struct dk_err *err)
+                                        struct dk_ref *out, struct dk_err *err)
 {
     if (in->has_requester) {
         return find_or_create_requester(ctx, tx, in->requester_email,
@@ -154,8 +151,7 @@ static enum dk_status normalize_tags(struct dk_arena *arena,
                                      struct dk_strs *out, struct dk_err *err)
 {
     if (in->n_items > DK_MAX_TAGS) {
-        return dk_fail(err, DK_INVALID, "tags", "at most %d tags",
-                       DK_MAX_TAGS);
+        return dk_fail(err, DK_INVALID, "tags", "at most %d tags", DK_MAX_TAGS);
     }
     out->items = dk_arena_calloc(arena, in->n_items + 1, sizeof(char *));
     out->n_items = 0;
@@ -200,7 +196,8 @@ static enum dk_status validate_input(const struct dk_ticket_input *in,
                            DK_MAX_NAME_CHARS, err);
         }
     }
-    if (s == DK_OK && in->has_channel && !is_one_of(in->channel, core_channels)) {
+    if (s == DK_OK && in->has_channel &&
+        !is_one_of(in->channel, core_channels)) {
         s = dk_fail(err, DK_INVALID, "channel", "unknown channel '%s'",
                     in->channel ? in->channel : "");
     }
@@ -215,20 +212,19 @@ static enum dk_status validate_input(const struct dk_ticket_input *in,
 /* Which fields a customer may set: their own words, and the status of their
  * own ticket (to close or reopen it). */
 static enum dk_status check_customer_fields(const struct dk_ticket_input *in,
-                                            bool is_create,
-                                            struct dk_err *err)
+                                            bool is_create, struct dk_err *err)
 {
-    const char *field = in->has_priority        ? "priority"
-                        : in->has_assignee      ? "assignee_id"
-                        : in->has_group         ? "group_id"
-                        : in->has_requester_id  ? "requester_id"
-                        : in->has_requester     ? "requester"
-                        : in->has_deadline      ? "deadline"
-                        : in->has_channel       ? "channel"
-                        : in->has_tags          ? "tags"
-                        : in->has_followers     ? "follower_ids"
-                        : is_create && in->has_status ? "status"
-                        : !is_create && in->has_subject ? "subject"
+    const char *field = in->has_priority                    ? "priority"
+                        : in->has_assignee                  ? "assignee_id"
+                        : in->has_group                     ? "group_id"
+                        : in->has_requester_id              ? "requester_id"
+                        : in->has_requester                 ? "requester"
+                        : in->has_deadline                  ? "deadline"
+                        : in->has_channel                   ? "channel"
+                        : in->has_tags                      ? "tags"
+                        : in->has_followers                 ? "follower_ids"
+                        : is_create && in->has_status       ? "status"
+                        : !is_create && in->has_subject     ? "subject"
                         : !is_create && in->has_description ? "description"
                                                             : NULL;
     if (field) {
@@ -244,8 +240,8 @@ static enum dk_status check_customer_fields(const struct dk_ticket_input *in,
 static void apply_status(struct dk_ticket *t, const struct dk_enum_value *v,
                          int64_t now)
 {
-    bool was_closed = t->status_category &&
-                      strcmp(t->status_category, "closed") == 0;
+    bool was_closed =
+        t->status_category && strcmp(t->status_category, "closed") == 0;
     bool is_closed = strcmp(v->category, "closed") == 0;
     t->status = v->key;
     t->status_category = v->category;
@@ -277,10 +273,9 @@ static enum dk_status fill_new_ticket(struct dk_ctx *ctx, struct dk_tx *tx,
     struct dk_enum_value priority;
     int64_t now = dk_clock_now_ms();
     enum dk_status s =
-        in->has_status ? resolve_enum(tx, DK_ENUM_STATUS, "status",
-                                      in->status, &status, err)
-                       : default_enum(tx, DK_ENUM_STATUS, "todo", &status,
-                                      err);
+        in->has_status ? resolve_enum(tx, DK_ENUM_STATUS, "status", in->status,
+                                      &status, err)
+                       : default_enum(tx, DK_ENUM_STATUS, "todo", &status, err);
     if (s == DK_OK) {
         s = in->has_priority
                 ? resolve_enum(tx, DK_ENUM_PRIORITY, "priority", in->priority,
@@ -310,7 +305,7 @@ static enum dk_status fill_new_ticket(struct dk_ctx *ctx, struct dk_tx *tx,
     t->priority = priority.key;
     apply_status(t, &status, now);
     t->deadline_ms = in->has_deadline ? in->deadline_ms : 0;
-    t->channel = in->has_channel ? in->channel
+    t->channel = in->has_channel                 ? in->channel
                  : dk_actor_is_agent(ctx->actor) ? "api"
                                                  : "portal";
     t->created_at_ms = now;
@@ -382,14 +377,13 @@ enum dk_status dk_core_ticket_create(struct dk_ctx *ctx,
         s = dk_store_ticket_set_tags(ctx_tx.tx, st.t.id, &st.tags, err);
     }
     if (s == DK_OK && in->has_followers) {
-        s = dk_store_ticket_set_followers(ctx_tx.tx, st.t.id,
-                                          &in->follower_ids, err);
+        s = dk_store_ticket_set_followers(ctx_tx.tx, st.t.id, &in->follower_ids,
+                                          err);
     }
     if (s == DK_OK) {
         creation_changes(&st, in);
         s = core_ticket_event(ctx, &ctx_tx, &st.t, "ticket.created", false,
-                              changes_event_data(&st.changes, NULL), NULL,
-                              err);
+                              changes_event_data(&st.changes, NULL), NULL, err);
     }
     if (s == DK_OK) {
         s = load_visible_ticket(ctx, ctx_tx.tx, st.t.number, out, err);
@@ -449,13 +443,12 @@ static enum dk_status check_agent_rights(const struct dk_actor *a,
         return dk_fail(err, DK_DENIED, "status",
                        "your role cannot close tickets");
     }
-    bool has_other = in->has_subject || in->has_description ||
-                     in->has_priority || in->has_group ||
-                     in->has_requester || in->has_requester_id ||
-                     in->has_deadline || in->has_channel || in->has_tags ||
-                     in->has_followers ||
-                     (in->has_status && status &&
-                      strcmp(status->category, "closed") != 0);
+    bool has_other =
+        in->has_subject || in->has_description || in->has_priority ||
+        in->has_group || in->has_requester || in->has_requester_id ||
+        in->has_deadline || in->has_channel || in->has_tags ||
+        in->has_followers ||
+        (in->has_status && status && strcmp(status->category, "closed") != 0);
     if (has_other && !r.can_edit) {
         return dk_fail(err, DK_DENIED, NULL, "your role cannot edit tickets");
     }
@@ -469,8 +462,7 @@ struct update_state {
     struct changes changes;
 };
 
-static enum dk_status apply_scalar_fields(struct dk_ctx *ctx,
-                                          struct dk_tx *tx,
+static enum dk_status apply_scalar_fields(struct dk_ctx *ctx, struct dk_tx *tx,
                                           const struct dk_ticket_input *in,
                                           struct update_state *st,
                                           struct dk_err *err)
@@ -483,7 +475,7 @@ static enum dk_status apply_scalar_fields(struct dk_ctx *ctx,
         t->subject = in->subject;
         changes_text(c, "subject", old->subject, t->subject);
     }
-    if (in->has_description && strcmp(in->description, old->description)) {
+    if (in->has_description && strcmp(in->description, old->description) != 0) {
         t->description = in->description;
         changes_text(c, "description", old->description, t->description);
     }
@@ -494,12 +486,11 @@ static enum dk_status apply_scalar_fields(struct dk_ctx *ctx,
         t->priority = v.key;
         changes_text(c, "priority", old->priority, t->priority);
     }
-    if (s == DK_OK && in->has_assignee &&
-        in->assignee_id != old->assignee.id) {
+    if (s == DK_OK && in->has_assignee && in->assignee_id != old->assignee.id) {
         t->assignee = (struct dk_ref){0, NULL};
         if (in->assignee_id) {
-            s = resolve_agent(tx, "assignee_id", in->assignee_id,
-                              &t->assignee, err);
+            s = resolve_agent(tx, "assignee_id", in->assignee_id, &t->assignee,
+                              err);
         }
         changes_ref(c, "assignee", &old->assignee, &t->assignee);
     }
@@ -529,12 +520,11 @@ static enum dk_status apply_scalar_fields(struct dk_ctx *ctx,
 
 static enum dk_status apply_update(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                                    const struct dk_ticket_input *in,
-                                   struct update_state *st,
-                                   struct dk_err *err)
+                                   struct update_state *st, struct dk_err *err)
 {
     struct dk_tx *tx = ctx_tx->tx;
     struct dk_enum_value status;
-    bool has_status = in->has_status && strcmp(in->status, st->old.status);
+    bool has_status = in->has_status && strcmp(in->status, st->old.status) != 0;
     enum dk_status s = DK_OK;
     if (has_status) {
         s = resolve_enum(tx, DK_ENUM_STATUS, "status", in->status, &status,
@@ -604,8 +594,8 @@ enum dk_status dk_core_ticket_update(struct dk_ctx *ctx, int64_t number,
         return s;
     }
     s = load_visible_ticket(ctx, ctx_tx.tx, number, &st.old, err);
-    bool is_customer = !dk_actor_is_agent(ctx->actor) &&
-                       !dk_actor_is_system(ctx->actor);
+    bool is_customer =
+        !dk_actor_is_agent(ctx->actor) && !dk_actor_is_system(ctx->actor);
     if (s == DK_OK && is_customer) {
         s = check_customer_fields(in, false, err);
     }

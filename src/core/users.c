@@ -7,8 +7,7 @@
 static const char *const kinds[] = {"agent", "customer", NULL};
 static const char *const agent_roles[] = {"admin", "supervisor", "agent",
                                           "collaborator", NULL};
-static const char *const availabilities[] = {"online", "away", "offline",
-                                             NULL};
+static const char *const availabilities[] = {"online", "away", "offline", NULL};
 
 static enum dk_status check_role(const char *kind, const char *role,
                                  struct dk_err *err)
@@ -30,8 +29,8 @@ static enum dk_status check_skills(const struct dk_strs *skills,
                        DK_MAX_TAGS);
     }
     for (size_t i = 0; i < skills->n_items; i++) {
-        enum dk_status s = check_text("skills", skills->items[i], 1,
-                                      DK_MAX_TAG_CHARS, err);
+        enum dk_status s =
+            check_text("skills", skills->items[i], 1, DK_MAX_TAG_CHARS, err);
         if (s != DK_OK) {
             return s;
         }
@@ -109,8 +108,8 @@ static enum dk_status apply_user_input(struct dk_ctx *ctx, struct dk_user *u,
         u->availability = in->availability;
     }
     if (in->has_capacity) {
-        if (!in->is_capacity_null && (in->capacity < 0 ||
-                                      in->capacity > 100000)) {
+        if (!in->is_capacity_null &&
+            (in->capacity < 0 || in->capacity > 100000)) {
             return dk_fail(err, DK_INVALID, "capacity",
                            "'capacity' must be 0–100000 or null");
         }
@@ -188,9 +187,9 @@ static enum dk_status check_self_update(struct dk_ctx *ctx,
 {
     if (in->has_kind || in->has_role || in->has_disabled ||
         in->has_organization || in->has_email) {
-        const char *field = in->has_kind   ? "kind"
-                            : in->has_role ? "role"
-                            : in->has_email ? "email"
+        const char *field = in->has_kind       ? "kind"
+                            : in->has_role     ? "role"
+                            : in->has_email    ? "email"
                             : in->has_disabled ? "disabled"
                                                : "organization_id";
         return dk_fail(err, DK_DENIED, field,
@@ -203,8 +202,7 @@ static enum dk_status check_self_update(struct dk_ctx *ctx,
     }
     if (in->has_password &&
         (!in->current_password ||
-         !core_password_verify(current->password_hash,
-                               in->current_password))) {
+         !core_password_verify(current->password_hash, in->current_password))) {
         return dk_fail(err, DK_INVALID, "current_password",
                        "'current_password' is wrong");
     }
@@ -244,8 +242,7 @@ enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
         s = dk_store_session_delete_user(ctx_tx.tx, u.id, err);
     }
     if (s == DK_OK && u.is_disabled) {
-        s = dk_store_token_revoke_user(ctx_tx.tx, u.id, dk_clock_now_ms(),
-                                       err);
+        s = dk_store_token_revoke_user(ctx_tx.tx, u.id, dk_clock_now_ms(), err);
     }
     if (s != DK_OK) {
         core_rollback(&ctx_tx);
@@ -271,8 +268,7 @@ enum dk_status dk_core_user_get(struct dk_ctx *ctx, int64_t user_id,
     return s;
 }
 
-static enum dk_status parse_user_sort(const char *text,
-                                      struct dk_user_query *q,
+static enum dk_status parse_user_sort(const char *text, struct dk_user_query *q,
                                       struct dk_err *err)
 {
     static const char *const names[] = {"id", "name", "email", "created_at",
@@ -290,8 +286,7 @@ static enum dk_status parse_user_sort(const char *text,
             return DK_OK;
         }
     }
-    return dk_fail(err, DK_INVALID, "sort", "cannot sort users by '%s'",
-                   name);
+    return dk_fail(err, DK_INVALID, "sort", "cannot sort users by '%s'", name);
 }
 
 enum dk_status dk_core_user_list(struct dk_ctx *ctx,
@@ -301,8 +296,8 @@ enum dk_status dk_core_user_list(struct dk_ctx *ctx,
     if (!dk_actor_is_agent(ctx->actor) && !dk_actor_is_system(ctx->actor)) {
         return dk_fail(err, DK_DENIED, NULL, "only agents list users");
     }
-    struct dk_user_query q = {.kind = p->kind, .role = p->role,
-                              .disabled = -1, .cursor = p->cursor};
+    struct dk_user_query q = {
+        .kind = p->kind, .role = p->role, .disabled = -1, .cursor = p->cursor};
     if (p->kind && !is_one_of(p->kind, kinds)) {
         return dk_fail(err, DK_INVALID, "kind",
                        "'kind' must be 'agent' or 'customer'");

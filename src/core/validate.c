@@ -23,16 +23,14 @@ enum dk_status check_text(const char *field, const char *s, size_t min_chars,
     }
     if (n > max_chars) {
         return dk_fail(err, DK_INVALID, field,
-                       "'%s' is longer than %zu characters", field,
-                       max_chars);
+                       "'%s' is longer than %zu characters", field, max_chars);
     }
     return DK_OK;
 }
 
 /* A pragmatic address check: one '@', a non-empty local part, a domain with
  * a dot-free-or-dotted label structure and no spaces or control bytes. */
-enum dk_status check_email(const char *field, const char *s,
-                           struct dk_err *err)
+enum dk_status check_email(const char *field, const char *s, struct dk_err *err)
 {
     if (!s || !*s) {
         return dk_fail(err, DK_INVALID, field, "'%s' is required", field);
@@ -62,8 +60,7 @@ enum dk_status check_key(const char *field, const char *s, struct dk_err *err)
     bool is_valid = len >= 1 && len <= DK_MAX_KEY_BYTES;
     for (size_t i = 0; is_valid && i < len; i++) {
         char c = s[i];
-        is_valid = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                   c == '_';
+        is_valid = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     }
     if (!is_valid) {
         return dk_fail(err, DK_INVALID, field,

@@ -5,8 +5,7 @@
 
 #include "store/internal.h"
 
-enum dk_status dk_store_session_insert(struct dk_tx *tx,
-                                       const char *token_hash,
+enum dk_status dk_store_session_insert(struct dk_tx *tx, const char *token_hash,
                                        const struct dk_session *sess,
                                        struct dk_err *err)
 {
@@ -55,8 +54,8 @@ enum dk_status dk_store_session_get(struct dk_tx *tx, const char *token_hash,
     return s;
 }
 
-static enum dk_status delete_by(struct dk_tx *tx, const char *sql,
-                                int64_t id, struct dk_err *err)
+static enum dk_status delete_by(struct dk_tx *tx, const char *sql, int64_t id,
+                                struct dk_err *err)
 {
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
@@ -82,8 +81,8 @@ enum dk_status dk_store_session_delete_user(struct dk_tx *tx, int64_t user_id,
 }
 
 enum dk_status dk_store_token_insert(struct dk_tx *tx, const char *token_hash,
-                                     const struct dk_token *t,
-                                     int64_t *id_out, struct dk_err *err)
+                                     const struct dk_token *t, int64_t *id_out,
+                                     struct dk_err *err)
 {
     static const char sql[] =
         "INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
@@ -106,8 +105,7 @@ enum dk_status dk_store_token_insert(struct dk_tx *tx, const char *token_hash,
     return s;
 }
 
-#define TOKEN_COLUMNS \
-    "id, user_id, name, created_at, last_used_at, revoked_at"
+#define TOKEN_COLUMNS "id, user_id, name, created_at, last_used_at, revoked_at"
 
 static void read_token(struct q *q, struct dk_token *t)
 {
@@ -121,8 +119,7 @@ static void read_token(struct q *q, struct dk_token *t)
 
 static enum dk_status token_get_where(struct dk_tx *tx, const char *sql,
                                       const char *text, int64_t id,
-                                      struct dk_token *out,
-                                      struct dk_err *err)
+                                      struct dk_token *out, struct dk_err *err)
 {
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);

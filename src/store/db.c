@@ -277,9 +277,8 @@ enum dk_status dk_store_last_event_id(struct dk_store *store, int64_t *out)
 
 /* ---- statement helpers ---- */
 
-static enum dk_status open_stmt(struct q *q, struct dk_tx *tx,
-                                const char *sql, bool is_static,
-                                struct dk_err *err)
+static enum dk_status open_stmt(struct q *q, struct dk_tx *tx, const char *sql,
+                                bool is_static, struct dk_err *err)
 {
     q->tx = tx;
     q->st = NULL;
@@ -412,8 +411,7 @@ static struct sqlb_value *sqlb_push(struct sqlb *b)
 {
     if (b->n_values == b->cap_values) {
         size_t cap = b->cap_values ? b->cap_values * 2 : 16;
-        struct sqlb_value *more = dk_arena_calloc(b->arena, cap,
-                                                  sizeof(*more));
+        struct sqlb_value *more = dk_arena_calloc(b->arena, cap, sizeof(*more));
         if (b->n_values) {
             memcpy(more, b->values, b->n_values * sizeof(*more));
         }
@@ -488,8 +486,7 @@ const char *store_cursor_encode(struct dk_arena *arena, uint32_t signature,
 
 static enum dk_status bad_cursor(struct dk_err *err)
 {
-    return dk_fail(err, DK_INVALID, "cursor",
-                   "invalid cursor for this query");
+    return dk_fail(err, DK_INVALID, "cursor", "invalid cursor for this query");
 }
 
 /* Reads one "v<len>:<bytes>" or "n0:" item at *pos. */

@@ -53,11 +53,11 @@ static void read_value(struct q *q, struct dk_enum_value *v)
 }
 
 enum dk_status dk_store_enum_list(struct dk_tx *tx, enum dk_enum_table table,
-                                  struct dk_enum_value **items,
-                                  size_t *n_items, struct dk_err *err)
+                                  struct dk_enum_value **items, size_t *n_items,
+                                  struct dk_err *err)
 {
-    const char *sql = table == DK_ENUM_STATUS ? list_status_sql
-                                               : list_priority_sql;
+    const char *sql =
+        table == DK_ENUM_STATUS ? list_status_sql : list_priority_sql;
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
@@ -85,8 +85,8 @@ enum dk_status dk_store_enum_get(struct dk_tx *tx, enum dk_enum_table table,
                                  const char *key, struct dk_enum_value *out,
                                  struct dk_err *err)
 {
-    const char *sql = table == DK_ENUM_STATUS ? get_status_sql
-                                               : get_priority_sql;
+    const char *sql =
+        table == DK_ENUM_STATUS ? get_status_sql : get_priority_sql;
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
@@ -150,8 +150,7 @@ static int64_t clamp_position(int64_t wanted, int64_t max)
     return wanted;
 }
 
-enum dk_status dk_store_enum_insert(struct dk_tx *tx,
-                                    enum dk_enum_table table,
+enum dk_status dk_store_enum_insert(struct dk_tx *tx, enum dk_enum_table table,
                                     const struct dk_enum_value *v,
                                     struct dk_err *err)
 {
@@ -166,10 +165,9 @@ enum dk_status dk_store_enum_insert(struct dk_tx *tx,
         return s;
     }
     struct q q;
-    s = q_open(&q, tx,
-               table == DK_ENUM_STATUS ? insert_status_sql
-                                       : insert_priority_sql,
-               err);
+    s = q_open(
+        &q, tx,
+        table == DK_ENUM_STATUS ? insert_status_sql : insert_priority_sql, err);
     if (s != DK_OK) {
         return s;
     }
@@ -188,8 +186,7 @@ enum dk_status dk_store_enum_insert(struct dk_tx *tx,
     return s;
 }
 
-enum dk_status dk_store_enum_update(struct dk_tx *tx,
-                                    enum dk_enum_table table,
+enum dk_status dk_store_enum_update(struct dk_tx *tx, enum dk_enum_table table,
                                     const struct dk_enum_value *v,
                                     struct dk_err *err)
 {

@@ -5,8 +5,7 @@
 
 #include "store/internal.h"
 
-enum dk_status dk_store_event_insert(struct dk_tx *tx,
-                                     const struct dk_event *e,
+enum dk_status dk_store_event_insert(struct dk_tx *tx, const struct dk_event *e,
                                      int64_t *id_out, struct dk_err *err)
 {
     static const char sql[] =
@@ -35,7 +34,7 @@ enum dk_status dk_store_event_insert(struct dk_tx *tx,
     return s;
 }
 
-#define EVENT_SELECT                                                       \
+#define EVENT_SELECT                                                        \
     "SELECT e.id, e.at, e.actor_id, u.name, e.type, e.ticket_id, "          \
     "e.ticket_number, e.requester_id, e.is_internal, e.data FROM events e " \
     "LEFT JOIN users u ON u.id = e.actor_id "
@@ -52,8 +51,8 @@ static enum dk_status read_events(struct q *q, unsigned cap,
     enum dk_status s;
     while ((s = q_step(q, &has_row, err)) == DK_OK && has_row) {
         if (*n_items == n_cap) {
-            struct dk_event *more = dk_arena_calloc(arena, n_cap * 2,
-                                                    sizeof(*more));
+            struct dk_event *more =
+                dk_arena_calloc(arena, n_cap * 2, sizeof(*more));
             memcpy(more, *items, n_cap * sizeof(*more));
             *items = more;
             n_cap *= 2;

@@ -32,7 +32,7 @@ enum dk_status dk_store_message_insert(struct dk_tx *tx,
     return s;
 }
 
-#define ATTACHMENT_COLUMNS                                                \
+#define ATTACHMENT_COLUMNS                                                  \
     "a.id, a.sha256, a.name, a.type, a.size, a.uploaded_by, a.message_id, " \
     "t.number, m.kind, a.created_at"
 
@@ -65,8 +65,7 @@ static enum dk_status read_message_attachments(struct dk_tx *tx,
         return s;
     }
     q_i64(&q, m->id);
-    m->attachments = dk_arena_calloc(tx->arena,
-                                     DK_MAX_ATTACHMENTS_PER_MESSAGE,
+    m->attachments = dk_arena_calloc(tx->arena, DK_MAX_ATTACHMENTS_PER_MESSAGE,
                                      sizeof(*m->attachments));
     m->n_attachments = 0;
     bool has_row = false;
@@ -80,8 +79,8 @@ static enum dk_status read_message_attachments(struct dk_tx *tx,
 
 enum dk_status dk_store_message_list(struct dk_tx *tx, int64_t ticket_id,
                                      bool include_notes,
-                                     struct dk_message **items,
-                                     size_t *n_items, struct dk_err *err)
+                                     struct dk_message **items, size_t *n_items,
+                                     struct dk_err *err)
 {
     static const char sql[] =
         "SELECT m.id, m.ticket_id, t.number, m.kind, m.author_id, u.name, "
@@ -167,10 +166,10 @@ enum dk_status dk_store_attachment_get(struct dk_tx *tx, int64_t id,
                                        struct dk_attachment *out,
                                        struct dk_err *err)
 {
-    static const char sql[] = "SELECT " ATTACHMENT_COLUMNS
-                              " FROM attachments a LEFT JOIN messages m "
-                              "ON m.id = a.message_id LEFT JOIN tickets t "
-                              "ON t.id = m.ticket_id WHERE a.id = ?";
+    static const char sql[] =
+        "SELECT " ATTACHMENT_COLUMNS " FROM attachments a LEFT JOIN messages m "
+        "ON m.id = a.message_id LEFT JOIN tickets t "
+        "ON t.id = m.ticket_id WHERE a.id = ?";
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
@@ -221,8 +220,7 @@ enum dk_status dk_store_blob_get(struct dk_tx *tx, const char *sha256,
 }
 
 enum dk_status dk_store_attachment_link(struct dk_tx *tx, int64_t id,
-                                        int64_t message_id,
-                                        struct dk_err *err)
+                                        int64_t message_id, struct dk_err *err)
 {
     static const char sql[] = "UPDATE attachments SET message_id = ? "
                               "WHERE id = ? AND message_id IS NULL";

@@ -49,12 +49,12 @@ static enum dk_status sqlite_connect(const struct dk_store_config *config,
                                      struct db_conn **out, struct dk_err *err)
 {
     struct db_conn *conn = dk_xcalloc(1, sizeof(*conn));
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                SQLITE_OPEN_NOMUTEX;
+    int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(config->sqlite_path, &conn->db, flags, NULL) !=
         SQLITE_OK) {
-        enum dk_status s = store_internal(err, "open database",
-                                          sqlite3_errmsg(conn->db));
+        enum dk_status s =
+            store_internal(err, "open database", sqlite3_errmsg(conn->db));
         sqlite3_close(conn->db);
         free(conn);
         return s;
@@ -67,8 +67,8 @@ static enum dk_status sqlite_connect(const struct dk_store_config *config,
                                   "PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
     if (sqlite3_exec(conn->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
-        enum dk_status s = store_internal(err, "configure database",
-                                          msg ? msg : "unknown");
+        enum dk_status s =
+            store_internal(err, "configure database", msg ? msg : "unknown");
         sqlite3_free(msg);
         sqlite3_close(conn->db);
         free(conn);
@@ -132,8 +132,7 @@ static enum dk_status sqlite_prepare(struct db_conn *conn, const char *sql,
     }
     sqlite3_stmt *raw = NULL;
     unsigned flags = slot ? SQLITE_PREPARE_PERSISTENT : 0;
-    if (sqlite3_prepare_v3(conn->db, sql, -1, flags, &raw, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v3(conn->db, sql, -1, flags, &raw, NULL) != SQLITE_OK) {
         return fail_sqlite(conn, err, "prepare");
     }
     if (slot) {

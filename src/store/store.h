@@ -46,11 +46,9 @@ enum dk_tx_mode { DK_TX_READ, DK_TX_WRITE };
 
 /* Starts a transaction; rows read come from arena. Waits for a free
  * connection; a write transaction also waits for the in-process writer. */
-DK_MUST_USE enum dk_status dk_store_begin(struct dk_store *store,
-                                          enum dk_tx_mode mode,
-                                          struct dk_arena *arena,
-                                          struct dk_tx **out,
-                                          struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_begin(struct dk_store *store, enum dk_tx_mode mode,
+               struct dk_arena *arena, struct dk_tx **out, struct dk_err *err);
 /* Commits and ends tx (freed even on failure). */
 DK_MUST_USE enum dk_status dk_store_commit(struct dk_tx *tx,
                                            struct dk_err *err);
@@ -78,13 +76,13 @@ struct dk_ids {
 
 struct dk_user {
     int64_t id;
-    const char *kind;          /* "agent" | "customer" */
+    const char *kind; /* "agent" | "customer" */
     const char *role;
     const char *name;
     const char *email;
     const char *password_hash; /* NULL: cannot sign in with a password */
     bool is_disabled;
-    const char *availability;  /* "online" | "away" | "offline" */
+    const char *availability; /* "online" | "away" | "offline" */
     bool has_capacity;
     int64_t capacity;
     struct dk_strs skills;
@@ -112,17 +110,21 @@ DK_MUST_USE enum dk_status dk_store_user_get_by_email(struct dk_tx *tx,
                                                       struct dk_user *out,
                                                       struct dk_err *err);
 
-enum dk_user_sort { DK_USER_SORT_ID, DK_USER_SORT_NAME, DK_USER_SORT_EMAIL,
-                    DK_USER_SORT_CREATED_AT };
+enum dk_user_sort {
+    DK_USER_SORT_ID,
+    DK_USER_SORT_NAME,
+    DK_USER_SORT_EMAIL,
+    DK_USER_SORT_CREATED_AT
+};
 
 struct dk_user_query {
-    const char *kind;       /* NULL: any */
-    const char *role;       /* NULL: any */
-    const char *prefix;     /* name or email prefix; NULL: any */
-    int disabled;           /* -1 any, 0 enabled, 1 disabled */
+    const char *kind;   /* NULL: any */
+    const char *role;   /* NULL: any */
+    const char *prefix; /* name or email prefix; NULL: any */
+    int disabled;       /* -1 any, 0 enabled, 1 disabled */
     enum dk_user_sort sort;
     bool is_descending;
-    const char *cursor;     /* NULL: first page */
+    const char *cursor; /* NULL: first page */
     unsigned limit;
 };
 
@@ -139,8 +141,7 @@ DK_MUST_USE enum dk_status dk_store_user_list(struct dk_tx *tx,
                                               struct dk_err *err);
 
 /* Number of users (any kind); for first-start seeding. */
-DK_MUST_USE enum dk_status dk_store_user_count(struct dk_tx *tx,
-                                               int64_t *out,
+DK_MUST_USE enum dk_status dk_store_user_count(struct dk_tx *tx, int64_t *out,
                                                struct dk_err *err);
 
 /* ---- sessions and API tokens (hashes are lower-case hex SHA-256) ---- */
@@ -157,13 +158,10 @@ DK_MUST_USE enum dk_status dk_store_session_insert(struct dk_tx *tx,
                                                    const struct dk_session *s,
                                                    struct dk_err *err);
 /* DK_NOT_FOUND when absent or expired at now_ms. */
-DK_MUST_USE enum dk_status dk_store_session_get(struct dk_tx *tx,
-                                                const char *token_hash,
-                                                int64_t now_ms,
-                                                struct dk_session *out,
-                                                struct dk_err *err);
-DK_MUST_USE enum dk_status dk_store_session_delete(struct dk_tx *tx,
-                                                   int64_t id,
+DK_MUST_USE enum dk_status
+dk_store_session_get(struct dk_tx *tx, const char *token_hash, int64_t now_ms,
+                     struct dk_session *out, struct dk_err *err);
+DK_MUST_USE enum dk_status dk_store_session_delete(struct dk_tx *tx, int64_t id,
                                                    struct dk_err *err);
 DK_MUST_USE enum dk_status dk_store_session_delete_user(struct dk_tx *tx,
                                                         int64_t user_id,
@@ -192,11 +190,9 @@ DK_MUST_USE enum dk_status dk_store_token_get(struct dk_tx *tx, int64_t id,
                                               struct dk_token *out,
                                               struct dk_err *err);
 /* Live tokens of user_id, newest first (at most 500). */
-DK_MUST_USE enum dk_status dk_store_token_list(struct dk_tx *tx,
-                                               int64_t user_id,
-                                               struct dk_token **items,
-                                               size_t *n_items,
-                                               struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_token_list(struct dk_tx *tx, int64_t user_id, struct dk_token **items,
+                    size_t *n_items, struct dk_err *err);
 DK_MUST_USE enum dk_status dk_store_token_revoke(struct dk_tx *tx, int64_t id,
                                                  int64_t now_ms,
                                                  struct dk_err *err);
@@ -225,11 +221,9 @@ DK_MUST_USE enum dk_status dk_store_enum_list(struct dk_tx *tx,
                                               struct dk_enum_value **items,
                                               size_t *n_items,
                                               struct dk_err *err);
-DK_MUST_USE enum dk_status dk_store_enum_get(struct dk_tx *tx,
-                                             enum dk_enum_table table,
-                                             const char *key,
-                                             struct dk_enum_value *out,
-                                             struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_enum_get(struct dk_tx *tx, enum dk_enum_table table, const char *key,
+                  struct dk_enum_value *out, struct dk_err *err);
 /* Inserts v (id ignored) at v->position, shifting the others down.
  * DK_CONFLICT when the key is taken. */
 DK_MUST_USE enum dk_status dk_store_enum_insert(struct dk_tx *tx,
@@ -255,18 +249,18 @@ struct dk_ticket {
     int64_t number;
     const char *subject;
     const char *description;
-    const char *status;       /* key */
+    const char *status; /* key */
     const char *status_category;
-    const char *priority;     /* key */
-    int64_t status_position;  /* sort keys, read-only */
+    const char *priority;    /* key */
+    int64_t status_position; /* sort keys, read-only */
     int64_t priority_position;
-    struct dk_ref assignee;   /* id 0: none */
-    struct dk_ref group;      /* id 0: none */
+    struct dk_ref assignee; /* id 0: none */
+    struct dk_ref group;    /* id 0: none */
     struct dk_ref requester;
     const char *requester_email;
-    int64_t deadline_ms;      /* 0: none */
+    int64_t deadline_ms; /* 0: none */
     const char *channel;
-    struct dk_strs tags;      /* sorted */
+    struct dk_strs tags; /* sorted */
     struct dk_ref *followers;
     size_t n_followers;
     int64_t created_at_ms;
@@ -275,13 +269,12 @@ struct dk_ticket {
     int64_t resolved_at_ms;
     int64_t closed_at_ms;
     int64_t last_event_id;
-    bool is_unread;           /* for the reader given to the read call */
+    bool is_unread; /* for the reader given to the read call */
 };
 
 /* Takes the next ticket number (sequential, never reused). */
-DK_MUST_USE enum dk_status dk_store_ticket_next_number(struct dk_tx *tx,
-                                                       int64_t *out,
-                                                       struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_ticket_next_number(struct dk_tx *tx, int64_t *out, struct dk_err *err);
 /* Inserts t's scalar columns; status and priority by key. *id_out: new id. */
 DK_MUST_USE enum dk_status dk_store_ticket_insert(struct dk_tx *tx,
                                                   const struct dk_ticket *t,
@@ -296,31 +289,26 @@ DK_MUST_USE enum dk_status dk_store_ticket_set_tags(struct dk_tx *tx,
                                                     int64_t ticket_id,
                                                     const struct dk_strs *tags,
                                                     struct dk_err *err);
-DK_MUST_USE enum dk_status dk_store_ticket_set_followers(
-    struct dk_tx *tx, int64_t ticket_id, const struct dk_ids *user_ids,
-    struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_ticket_set_followers(struct dk_tx *tx, int64_t ticket_id,
+                              const struct dk_ids *user_ids,
+                              struct dk_err *err);
 /* Records the newest event of a ticket (drives unread). */
-DK_MUST_USE enum dk_status dk_store_ticket_touch(struct dk_tx *tx,
-                                                 int64_t ticket_id,
-                                                 int64_t event_id,
-                                                 int64_t updated_at_ms,
-                                                 struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_ticket_touch(struct dk_tx *tx, int64_t ticket_id, int64_t event_id,
+                      int64_t updated_at_ms, struct dk_err *err);
 /* Reads a whole ticket; is_unread is computed for reader_id (0: false).
  * DK_NOT_FOUND when absent. */
-DK_MUST_USE enum dk_status dk_store_ticket_get(struct dk_tx *tx,
-                                               int64_t number,
+DK_MUST_USE enum dk_status dk_store_ticket_get(struct dk_tx *tx, int64_t number,
                                                int64_t reader_id,
                                                struct dk_ticket *out,
                                                struct dk_err *err);
-DK_MUST_USE enum dk_status dk_store_ticket_delete(struct dk_tx *tx,
-                                                  int64_t ticket_id,
-                                                  struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_ticket_delete(struct dk_tx *tx, int64_t ticket_id, struct dk_err *err);
 /* Marks the ticket read for user_id up to event_id. */
-DK_MUST_USE enum dk_status dk_store_ticket_mark_read(struct dk_tx *tx,
-                                                     int64_t user_id,
-                                                     int64_t ticket_id,
-                                                     int64_t event_id,
-                                                     struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_ticket_mark_read(struct dk_tx *tx, int64_t user_id, int64_t ticket_id,
+                          int64_t event_id, struct dk_err *err);
 
 enum dk_ticket_sort {
     DK_TICKET_SORT_NUMBER,
@@ -345,23 +333,23 @@ struct dk_ticket_query {
     int64_t scope_requester_id; /* customers: only these tickets; 0: all */
     struct dk_strs statuses;    /* keys; empty: any */
     struct dk_strs priorities;
-    bool has_assignee;          /* filter on assignee_id (0: unassigned) */
+    bool has_assignee; /* filter on assignee_id (0: unassigned) */
     int64_t assignee_id;
     bool has_group;
-    int64_t group_id;           /* 0: no group */
-    int64_t requester_id;       /* 0: any */
+    int64_t group_id;     /* 0: no group */
+    int64_t requester_id; /* 0: any */
     struct dk_strs channels;
-    struct dk_strs tags;        /* all must be present */
-    int64_t created_after_ms;   /* 0: none */
+    struct dk_strs tags;      /* all must be present */
+    int64_t created_after_ms; /* 0: none */
     int64_t created_before_ms;
     int64_t deadline_before_ms;
-    bool is_unread_only;        /* needs reader_id */
-    const char *fts_query;      /* backend match expression; NULL: none */
-    bool is_internal_hidden;    /* search skips notes (customers) */
-    int64_t number_match;       /* with fts_query: also this number; 0 none */
+    bool is_unread_only;     /* needs reader_id */
+    const char *fts_query;   /* backend match expression; NULL: none */
+    bool is_internal_hidden; /* search skips notes (customers) */
+    int64_t number_match;    /* with fts_query: also this number; 0 none */
     struct dk_sort_key sort[DK_MAX_SORT_KEYS];
-    size_t n_sort;              /* number is appended as the final key */
-    const char *cursor;         /* NULL: first page */
+    size_t n_sort;      /* number is appended as the final key */
+    const char *cursor; /* NULL: first page */
     unsigned limit;
 };
 
@@ -393,7 +381,7 @@ struct dk_attachment {
     int64_t size;
     int64_t uploaded_by;
     int64_t message_id;
-    int64_t ticket_number; /* of its message; 0 while unattached */
+    int64_t ticket_number;    /* of its message; 0 while unattached */
     const char *message_kind; /* of its message; NULL while unattached */
     int64_t created_at_ms;
 };
@@ -402,8 +390,8 @@ struct dk_message {
     int64_t id;
     int64_t ticket_id;
     int64_t ticket_number;
-    const char *kind;         /* "inbound" | "reply" | "note" */
-    struct dk_ref author;     /* id 0: none (system) */
+    const char *kind;     /* "inbound" | "reply" | "note" */
+    struct dk_ref author; /* id 0: none (system) */
     const char *body;
     struct dk_attachment *attachments;
     size_t n_attachments;
@@ -415,28 +403,25 @@ DK_MUST_USE enum dk_status dk_store_message_insert(struct dk_tx *tx,
                                                    int64_t *id_out,
                                                    struct dk_err *err);
 /* The thread oldest first, notes only when include_notes. */
-DK_MUST_USE enum dk_status dk_store_message_list(struct dk_tx *tx,
-                                                 int64_t ticket_id,
-                                                 bool include_notes,
-                                                 struct dk_message **items,
-                                                 size_t *n_items,
-                                                 struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_message_list(struct dk_tx *tx, int64_t ticket_id, bool include_notes,
+                      struct dk_message **items, size_t *n_items,
+                      struct dk_err *err);
 
 /* ---- attachments ---- */
 
 /* Stores the bytes once per SHA-256 and inserts the attachment row. */
-DK_MUST_USE enum dk_status dk_store_attachment_insert(
-    struct dk_tx *tx, const struct dk_attachment *a, const void *data,
-    int64_t *id_out, struct dk_err *err);
-DK_MUST_USE enum dk_status dk_store_attachment_get(struct dk_tx *tx,
-                                                   int64_t id,
+DK_MUST_USE enum dk_status
+dk_store_attachment_insert(struct dk_tx *tx, const struct dk_attachment *a,
+                           const void *data, int64_t *id_out,
+                           struct dk_err *err);
+DK_MUST_USE enum dk_status dk_store_attachment_get(struct dk_tx *tx, int64_t id,
                                                    struct dk_attachment *out,
                                                    struct dk_err *err);
 /* The bytes of sha256, copied into the transaction's arena. */
 DK_MUST_USE enum dk_status dk_store_blob_get(struct dk_tx *tx,
                                              const char *sha256,
-                                             const void **data,
-                                             size_t *len,
+                                             const void **data, size_t *len,
                                              struct dk_err *err);
 DK_MUST_USE enum dk_status dk_store_attachment_link(struct dk_tx *tx,
                                                     int64_t id,
@@ -448,13 +433,13 @@ DK_MUST_USE enum dk_status dk_store_attachment_link(struct dk_tx *tx,
 struct dk_event {
     int64_t id;
     int64_t at_ms;
-    struct dk_ref actor;      /* id 0: system */
-    const char *type;         /* "ticket.created", … */
+    struct dk_ref actor; /* id 0: system */
+    const char *type;    /* "ticket.created", … */
     int64_t ticket_id;
     int64_t ticket_number;
-    int64_t requester_id;     /* who may see it besides agents */
-    bool is_internal;         /* agents only */
-    const char *data;         /* JSON object text */
+    int64_t requester_id; /* who may see it besides agents */
+    bool is_internal;     /* agents only */
+    const char *data;     /* JSON object text */
 };
 
 DK_MUST_USE enum dk_status dk_store_event_insert(struct dk_tx *tx,
@@ -468,12 +453,10 @@ DK_MUST_USE enum dk_status dk_store_event_list_ticket(struct dk_tx *tx,
                                                       size_t *n_items,
                                                       struct dk_err *err);
 /* Up to limit events with id > after_id, oldest first. */
-DK_MUST_USE enum dk_status dk_store_event_list_after(struct dk_tx *tx,
-                                                     int64_t after_id,
-                                                     unsigned limit,
-                                                     struct dk_event **items,
-                                                     size_t *n_items,
-                                                     struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_event_list_after(struct dk_tx *tx, int64_t after_id, unsigned limit,
+                          struct dk_event **items, size_t *n_items,
+                          struct dk_err *err);
 
 struct dk_outbox_item {
     int64_t event_id;
@@ -481,7 +464,8 @@ struct dk_outbox_item {
     const char *payload; /* JSON object text */
 };
 
-DK_MUST_USE enum dk_status dk_store_outbox_insert(
-    struct dk_tx *tx, const struct dk_outbox_item *item, struct dk_err *err);
+DK_MUST_USE enum dk_status
+dk_store_outbox_insert(struct dk_tx *tx, const struct dk_outbox_item *item,
+                       struct dk_err *err);
 
 #endif

@@ -8,22 +8,22 @@
 #include "store/internal.h"
 
 #define TICKET_COLUMNS                                                       \
-    "t.id, t.number, t.subject, t.description, s.key, s.category, p.key, "  \
-    "s.position, p.position, t.assignee_id, a.name, t.group_id, g.name, "   \
+    "t.id, t.number, t.subject, t.description, s.key, s.category, p.key, "   \
+    "s.position, p.position, t.assignee_id, a.name, t.group_id, g.name, "    \
     "t.requester_id, r.name, r.email, t.deadline, t.channel, t.created_at, " \
-    "t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, "      \
+    "t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, "        \
     "t.last_event_id, "                                                      \
     "CASE WHEN tr.user_id IS NULL AND ? = 0 THEN 0 "                         \
     "WHEN tr.seen_event_id IS NULL OR tr.seen_event_id < t.last_event_id "   \
     "THEN 1 ELSE 0 END"
 
-#define TICKET_FROM                                                \
-    " FROM tickets t"                                              \
-    " JOIN statuses s ON s.id = t.status_id"                       \
-    " JOIN priorities p ON p.id = t.priority_id"                   \
-    " JOIN users r ON r.id = t.requester_id"                       \
-    " LEFT JOIN users a ON a.id = t.assignee_id"                   \
-    " LEFT JOIN groups g ON g.id = t.group_id"                     \
+#define TICKET_FROM                              \
+    " FROM tickets t"                            \
+    " JOIN statuses s ON s.id = t.status_id"     \
+    " JOIN priorities p ON p.id = t.priority_id" \
+    " JOIN users r ON r.id = t.requester_id"     \
+    " LEFT JOIN users a ON a.id = t.assignee_id" \
+    " LEFT JOIN groups g ON g.id = t.group_id"   \
     " LEFT JOIN ticket_reads tr ON tr.ticket_id = t.id AND tr.user_id = ?"
 
 static void read_ticket(struct q *q, struct dk_ticket *t)
@@ -67,8 +67,8 @@ static enum dk_status read_tags(struct dk_tx *tx, struct dk_ticket *t,
         return s;
     }
     q_i64(&q, t->id);
-    t->tags.items = dk_arena_calloc(tx->arena, DK_MAX_TAGS,
-                                    sizeof(*t->tags.items));
+    t->tags.items =
+        dk_arena_calloc(tx->arena, DK_MAX_TAGS, sizeof(*t->tags.items));
     t->tags.n_items = 0;
     bool has_row = false;
     while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row &&
@@ -91,8 +91,8 @@ static enum dk_status read_followers(struct dk_tx *tx, struct dk_ticket *t,
         return s;
     }
     q_i64(&q, t->id);
-    t->followers = dk_arena_calloc(tx->arena, DK_MAX_FOLLOWERS,
-                                   sizeof(*t->followers));
+    t->followers =
+        dk_arena_calloc(tx->arena, DK_MAX_FOLLOWERS, sizeof(*t->followers));
     t->n_followers = 0;
     bool has_row = false;
     while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row &&
@@ -284,8 +284,8 @@ enum dk_status dk_store_ticket_get(struct dk_tx *tx, int64_t number,
                                    int64_t reader_id, struct dk_ticket *out,
                                    struct dk_err *err)
 {
-    static const char sql[] = "SELECT " TICKET_COLUMNS TICKET_FROM
-                              " WHERE t.number = ?";
+    static const char sql[] =
+        "SELECT " TICKET_COLUMNS TICKET_FROM " WHERE t.number = ?";
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
@@ -438,9 +438,8 @@ static void bind_value(struct sqlb *b, const struct sort_column *col,
 
 /* (c1 > v1) OR (c1 = v1 AND c2 > v2) OR …, each with its own direction. */
 static enum dk_status keyset_condition(struct sqlb *b,
-                                       const struct sort_column *cols,
-                                       size_t n, const char **values,
-                                       struct dk_err *err)
+                                       const struct sort_column *cols, size_t n,
+                                       const char **values, struct dk_err *err)
 {
     int64_t numbers[DK_MAX_SORT_KEYS * 2 + 1];
     for (size_t i = 0; i < n; i++) {
@@ -575,8 +574,8 @@ static enum dk_status build_list_sql(struct sqlb *b,
     ticket_filters(b, tq);
     if (tq->cursor) {
         const char *values[DK_MAX_SORT_KEYS * 2 + 1];
-        enum dk_status s = store_cursor_decode(b->arena, tq->cursor,
-                                               signature, values, n_cols, err);
+        enum dk_status s = store_cursor_decode(b->arena, tq->cursor, signature,
+                                               values, n_cols, err);
         if (s == DK_OK) {
             s = keyset_condition(b, cols, n_cols, values, err);
         }
@@ -613,8 +612,7 @@ enum dk_status dk_store_ticket_list(struct dk_tx *tx,
     if (s != DK_OK || (s = sqlb_open(&b, &q, tx, err)) != DK_OK) {
         return s;
     }
-    out->items = dk_arena_calloc(tx->arena, tq->limit + 1,
-                                 sizeof(*out->items));
+    out->items = dk_arena_calloc(tx->arena, tq->limit + 1, sizeof(*out->items));
     bool has_row = false;
     while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row) {
         read_ticket(&q, &out->items[out->n_items++]);
@@ -630,8 +628,8 @@ enum dk_status dk_store_ticket_list(struct dk_tx *tx,
         for (size_t i = 0; i < n_cols; i++) {
             values[i] = sort_value(tx->arena, &cols[i], last);
         }
-        out->next_cursor = store_cursor_encode(tx->arena, signature, values,
-                                               n_cols);
+        out->next_cursor =
+            store_cursor_encode(tx->arena, signature, values, n_cols);
     }
     for (size_t i = 0; i < out->n_items && s == DK_OK; i++) {
         if (!tq->reader_id) {

@@ -6,7 +6,7 @@
 
 #include "store/internal.h"
 
-#define USER_COLUMNS                                                        \
+#define USER_COLUMNS                                                       \
     "u.id, u.kind, u.role, u.name, u.email, u.password_hash, u.disabled, " \
     "u.availability, u.capacity, u.skills, u.organization_id, "            \
     "u.created_at, u.updated_at"
@@ -67,8 +67,8 @@ static enum dk_status read_groups(struct dk_tx *tx, struct dk_user *u,
     bool has_row = false;
     while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row) {
         if (u->groups.n_items == cap) {
-            int64_t *more = dk_arena_calloc(tx->arena, cap * 2,
-                                            sizeof(int64_t));
+            int64_t *more =
+                dk_arena_calloc(tx->arena, cap * 2, sizeof(int64_t));
             memcpy(more, u->groups.items, cap * sizeof(int64_t));
             u->groups.items = more;
             cap *= 2;
@@ -152,9 +152,9 @@ enum dk_status dk_store_user_update(struct dk_tx *tx, const struct dk_user *u,
     return s;
 }
 
-static enum dk_status get_one(struct dk_tx *tx, const char *sql,
-                              int64_t id, const char *text,
-                              struct dk_user *out, struct dk_err *err)
+static enum dk_status get_one(struct dk_tx *tx, const char *sql, int64_t id,
+                              const char *text, struct dk_user *out,
+                              struct dk_err *err)
 {
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
@@ -184,8 +184,8 @@ static enum dk_status get_one(struct dk_tx *tx, const char *sql,
 enum dk_status dk_store_user_get(struct dk_tx *tx, int64_t id,
                                  struct dk_user *out, struct dk_err *err)
 {
-    static const char sql[] = "SELECT " USER_COLUMNS
-                              " FROM users u WHERE u.id = ?";
+    static const char sql[] =
+        "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?";
     return get_one(tx, sql, id, NULL, out, err);
 }
 
@@ -193,8 +193,8 @@ enum dk_status dk_store_user_get_by_email(struct dk_tx *tx, const char *email,
                                           struct dk_user *out,
                                           struct dk_err *err)
 {
-    static const char sql[] = "SELECT " USER_COLUMNS
-                              " FROM users u WHERE u.email_key = ?";
+    static const char sql[] =
+        "SELECT " USER_COLUMNS " FROM users u WHERE u.email_key = ?";
     return get_one(tx, sql, 0, email_key(tx->arena, email), out, err);
 }
 
@@ -285,16 +285,15 @@ static enum dk_status count_users(struct dk_tx *tx,
 
 enum dk_status dk_store_user_list(struct dk_tx *tx,
                                   const struct dk_user_query *uq,
-                                  struct dk_user_page *out,
-                                  struct dk_err *err)
+                                  struct dk_user_page *out, struct dk_err *err)
 {
     memset(out, 0, sizeof(*out));
-    uint32_t signature = 0x55000000u | (uint32_t)uq->sort << 1 |
-                         (uq->is_descending ? 1 : 0);
+    uint32_t signature =
+        0x55000000u | (uint32_t)uq->sort << 1 | (uq->is_descending ? 1 : 0);
     const char *key_values[2] = {NULL, NULL};
     if (uq->cursor) {
-        enum dk_status s = store_cursor_decode(tx->arena, uq->cursor,
-                                               signature, key_values, 2, err);
+        enum dk_status s = store_cursor_decode(tx->arena, uq->cursor, signature,
+                                               key_values, 2, err);
         if (s != DK_OK) {
             return s;
         }
@@ -311,11 +310,10 @@ enum dk_status dk_store_user_list(struct dk_tx *tx,
     dk_buf_appends(&sql, "SELECT " USER_COLUMNS " FROM users u");
     user_filters(&sql, uq);
     if (uq->cursor) {
-        dk_buf_appendf(&sql, " AND (%s %s ? OR (%s = ? AND u.id %s ?))",
-                       column, cmp, column, cmp);
+        dk_buf_appendf(&sql, " AND (%s %s ? OR (%s = ? AND u.id %s ?))", column,
+                       cmp, column, cmp);
     }
-    dk_buf_appendf(&sql, " ORDER BY %s %s, u.id %s LIMIT ?", column, dir,
-                   dir);
+    dk_buf_appendf(&sql, " ORDER BY %s %s, u.id %s LIMIT ?", column, dir, dir);
     struct q q;
     s = q_open_dynamic(&q, tx, dk_buf_cstr(&sql), err);
     if (s != DK_OK) {
@@ -323,8 +321,8 @@ enum dk_status dk_store_user_list(struct dk_tx *tx,
     }
     bind_user_filters(&q, uq);
     if (uq->cursor) {
-        bool is_numeric = uq->sort == DK_USER_SORT_ID ||
-                          uq->sort == DK_USER_SORT_CREATED_AT;
+        bool is_numeric =
+            uq->sort == DK_USER_SORT_ID || uq->sort == DK_USER_SORT_CREATED_AT;
         int64_t v = 0;
         int64_t id = 0;
         if (!key_values[0] || !key_values[1] ||
@@ -369,8 +367,7 @@ enum dk_status dk_store_user_list(struct dk_tx *tx,
                                         (long long)last->created_at_ms);
             break;
         default:
-            values[0] = dk_arena_printf(tx->arena, "%lld",
-                                        (long long)last->id);
+            values[0] = dk_arena_printf(tx->arena, "%lld", (long long)last->id);
             break;
         }
         values[1] = dk_arena_printf(tx->arena, "%lld", (long long)last->id);

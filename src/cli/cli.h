@@ -1,0 +1,46 @@
+/* cli.h — the public header of src/cli: `docket <noun> <verb>` commands and
+ * the configuration they share (flags, then DOCKET_* environment variables,
+ * then an optional config file, then defaults). Each command returns the
+ * process exit status. */
+#ifndef DOCKET_CLI_CLI_H
+#define DOCKET_CLI_CLI_H
+
+#include "base/base.h"
+
+enum {
+    DK_EXIT_OK = 0,
+    DK_EXIT_FAILURE = 1,
+    DK_EXIT_USAGE = 64,
+    DK_EXIT_TEMPFAIL = 75
+};
+
+struct dk_config {
+    const char *listen;      /* default 127.0.0.1:8080 */
+    const char *db;          /* default ./docket.db */
+    int64_t threads;         /* default 4 */
+    const char *admin_email; /* first start only */
+    const char *admin_password;
+    bool is_shape_checked; /* DOCKET_CHECK_SHAPES=1 (test builds) */
+};
+
+/* Fills config from argv options (those it knows; the rest are left for
+ * the command, in *rest), the environment and the config file. Messages go
+ * to stderr. DK_INVALID on a bad flag, value or file line. */
+DK_MUST_USE enum dk_status dk_config_load(struct dk_arena *arena, int argc,
+                                          char **argv, struct dk_config *out,
+                                          char ***rest, int *n_rest,
+                                          struct dk_err *err);
+
+/* Parses config file text ("key = value" lines, '#' comments) into out,
+ * filling only what is still unset. */
+DK_MUST_USE enum dk_status dk_config_parse_file(struct dk_arena *arena,
+                                                const char *text, size_t len,
+                                                struct dk_config *out,
+                                                struct dk_err *err);
+
+int dk_cli_serve(int argc, char **argv);
+int dk_cli_user(int argc, char **argv);
+int dk_cli_token(int argc, char **argv);
+void dk_cli_usage(void);
+
+#endif

@@ -1,0 +1,132 @@
+/* serve.c — `docket serve`: open the store (migrating it), create the first
+ * admin, serve HTTP until SIGTERM or SIGINT, then stop cleanly. */
+#include "cli/cli.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "http/http.h"
+
+static void print_serve_help(void)
+{
+    printf("usage: docket serve [options]\n"
+           "\n"
+           "  --listen HOST:PORT  address to listen on (DOCKET_LISTEN;\n"
+           "                      default 127.0.0.1:8080; [::1]:8080 for "
+           "IPv6)\n"
+           "  --db PATH           SQLite database file (DOCKET_DB; default\n"
+           "                      ./docket.db, created when missing)\n"
+           "  --threads N         HTTP worker threads (DOCKET_THREADS; "
+           "default 4)\n"
+           "  --config FILE       'key = value' file with listen, db, "
+           "threads\n"
+           "                      (DOCKET_CONFIG); flags and environment win\n"
+           "\n"
+           "On first start the admin account is created from\n"
+           "DOCKET_ADMIN_EMAIL (default admin@example.com) and\n"
+           "DOCKET_ADMIN_PASSWORD (default: generated and printed once).\n");
+}
+
+/* Blocks the stop signals in every thread; main waits for them. */
+static void block_stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static enum dk_status seed_admin(struct dk_core *core,
+                                 const struct dk_config *config,
+                                 struct dk_err *err)
+{
+    struct dk_arena arena;
+    dk_arena_init(&arena);
+    const char *email =
+        config->admin_email ? config->admin_email : "admin@example.com";
+    const char *generated = NULL;
+    enum dk_status s = dk_core_seed(core, &arena, email, config->admin_password,
+                                    &generated, err);
+    if (s == DK_OK && generated) {
+        printf("docket: created admin account %s with password %s\n"
+               "docket: this password is shown only once\n",
+               email, generated);
+        fflush(stdout);
+    }
+    dk_arena_release(&arena);
+    return s;
+}
+
+static int run(const struct dk_config *config)
+{
+    sigset_t stop;
+    block_stop_signals(&stop);
+    struct dk_err err;
+    dk_err_init(&err);
+    struct dk_core *core = NULL;
+    struct dk_server *server = NULL;
+    int rc = DK_EXIT_FAILURE;
+    struct dk_store_config store_config = {
+        .sqlite_path = config->db,
+        .n_connections = (unsigned)config->threads + 2,
+    };
+    if (dk_core_open(&store_config, &core, &err) != DK_OK) {
+        goto out;
+    }
+    if (seed_admin(core, config, &err) != DK_OK) {
+        goto out;
+    }
+    struct dk_http_config http = {
+        .listen = config->listen,
+        .n_threads = (unsigned)config->threads,
+        .is_shape_checked = config->is_shape_checked,
+    };
+    if (dk_http_start(core, &http, &server, &err) != DK_OK) {
+        goto out;
+    }
+    dk_log_info("docket: serving on http://%s (database %s, schema %d)",
+                config->listen, config->db, dk_core_schema_version(core));
+    int sig = 0;
+    sigwait(&stop, &sig);
+    dk_log_info("docket: %s received, stopping", strsignal(sig));
+    rc = DK_EXIT_OK;
+out:
+    if (err.status != DK_OK) {
+        fprintf(stderr, "docket: %s\n", err.message);
+    }
+    dk_http_stop(server);
+    dk_core_free(core);
+    if (rc == DK_EXIT_OK) {
+        dk_log_info("docket: stopped");
+    }
+    return rc;
+}
+
+int dk_cli_serve(int argc, char **argv)
+{
+    struct dk_arena arena;
+    dk_arena_init(&arena);
+    struct dk_config config;
+    char **rest = NULL;
+    int n_rest = 0;
+    struct dk_err err;
+    int rc = DK_EXIT_USAGE;
+    if (dk_config_load(&arena, argc, argv, &config, &rest, &n_rest, &err) !=
+        DK_OK) {
+        fprintf(stderr, "docket serve: %s\n", err.message);
+    } else if (n_rest > 0 &&
+               (strcmp(rest[0], "--help") == 0 || strcmp(rest[0], "-h") == 0)) {
+        print_serve_help();
+        rc = DK_EXIT_OK;
+    } else if (n_rest > 0) {
+        fprintf(stderr, "docket serve: unknown option '%s' (see --help)\n",
+                rest[0]);
+    } else {
+        rc = run(&config);
+    }
+    dk_arena_release(&arena);
+    return rc;
+}

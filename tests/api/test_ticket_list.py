@@ -1,0 +1,516 @@
+"""GET /api/v1/tickets: filters, sorts both ways, cursor pages, full-text
+search (API.md Conventions: Lists, Tickets; docs/api.md Conventions,
+Statuses and priorities, Tickets).
+
+Every test tags its own tickets with a unique tag and filters on it, so the
+module's shared database does not matter."""
+import base64
+
+import pytest
+
+from harness import expect_error, unique, wait_until
+
+PRIORITY_POS = {"minor": 1, "normal": 2, "major": 3}
+STATUS_POS = {"todo": 1, "waiting": 2, "in_progress": 3, "closed": 4}
+
+
+def numbers(items):
+    return [t["number"] for t in items]
+
+
+@pytest.fixture(scope="module")
+def sortable(server, agent, agent_user, agent2_user, customer_user):
+    """Seven tickets with distinct values in every sortable field."""
+    tag = unique("sort")
+    specs = [
+        # subject, status, priority, deadline
+        ("sort-c", "waiting", "major", "2030-03-01T00:00:00Z"),
+        ("sort-a", "closed", "minor", "2030-01-01T00:00:00Z"),
+        ("sort-g", "todo", "normal", "2030-07-01T00:00:00Z"),
+        ("sort-e", "in_progress", "major", "2030-02-01T00:00:00Z"),
+        ("sort-b", "todo", "minor", "2030-06-01T00:00:00Z"),
+        ("sort-f", "waiting", "normal", "2030-05-01T00:00:00Z"),
+        ("sort-d", "in_progress", "minor", "2030-04-01T00:00:00Z"),
+    ]
+    made = []
+    for subject, status, priority, deadline in specs:
+        made.append(agent.create_ticket(subject=subject, status=status,
+                                        priority=priority, deadline=deadline,
+                                        tags=[tag]))
+    # Touch some so updated_at differs in order from created_at when the
+    # clock allows; the assertions below never depend on it.
+    agent.patch("/tickets/%d" % made[0]["number"], json={"description": "u"})
+    return tag, made
+
+
+def sort_key(field):
+    if field == "priority":
+        return lambda t: PRIORITY_POS[t["priority"]]
+    if field == "status":
+        return lambda t: STATUS_POS[t["status"]]
+    return lambda t: t[field]
+
+
+@pytest.mark.parametrize("field", ["number", "status", "subject", "priority",
+                                   "created_at", "updated_at", "deadline"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_each_field_both_ways(server, agent, sortable, field,
+                                   descending):
+    tag, made = sortable
+    sort = ("-" if descending else "") + field
+    got = agent.list_tickets(tag=tag, sort=sort, limit=500)["items"]
+    assert sorted(numbers(got)) == sorted(numbers(made))
+    key = sort_key(field)
+    values = [key(t) for t in got]
+    assert values == sorted(values, reverse=descending), (sort, values)
+    # Pages of 2 give the same order as one page.
+    paged = agent.all_tickets(tag=tag, sort=sort, limit=2)
+    assert numbers(paged) == numbers(got), sort
+
+
+def test_sort_by_priority_descending_puts_major_first(server, agent,
+                                                      sortable):
+    tag, made = sortable
+    got = agent.list_tickets(tag=tag, sort="-priority")["items"]
+    assert [t["priority"] for t in got] == \
+        ["major"] * 2 + ["normal"] * 2 + ["minor"] * 3
+
+
+def test_sort_by_status_uses_position_not_name(server, agent, sortable):
+    tag, made = sortable
+    got = agent.list_tickets(tag=tag, sort="status")["items"]
+    assert [t["status"] for t in got] == ["todo", "todo", "waiting",
+                                          "waiting", "in_progress",
+                                          "in_progress", "closed"]
+
+
+def test_sort_by_several_keys(server, agent, sortable):
+    tag, made = sortable
+    got = agent.list_tickets(tag=tag, sort="-priority,subject")["items"]
+    assert [t["subject"] for t in got] == ["sort-c", "sort-e", "sort-f",
+                                           "sort-g", "sort-a", "sort-b",
+                                           "sort-d"]
+    got = agent.list_tickets(tag=tag, sort="priority,-subject")["items"]
+    assert [t["subject"] for t in got] == ["sort-d", "sort-b", "sort-a",
+                                           "sort-g", "sort-f", "sort-e",
+                                           "sort-c"]
+    paged = agent.all_tickets(tag=tag, sort="priority,-subject", limit=3)
+    assert numbers(paged) == numbers(got)
+
+
+def test_sort_by_number_is_exact(server, agent, sortable):
+    tag, made = sortable
+    asc = numbers(agent.list_tickets(tag=tag, sort="number")["items"])
+    desc = numbers(agent.list_tickets(tag=tag, sort="-number")["items"])
+    assert asc == sorted(numbers(made))
+    assert desc == sorted(numbers(made), reverse=True)
+
+
+def test_deadline_sort_includes_tickets_without_deadline(server, agent):
+    tag = unique("dl")
+    with_dl = [agent.create_ticket(tags=[tag], deadline=d) for d in
+               ("2030-02-01T00:00:00Z", "2030-01-01T00:00:00Z")]
+    without = [agent.create_ticket(tags=[tag]) for _ in range(2)]
+    for sort in ("deadline", "-deadline"):
+        got = agent.all_tickets(tag=tag, sort=sort, limit=1)
+        assert sorted(numbers(got)) == sorted(numbers(with_dl + without))
+        dated = [t["deadline"] for t in got if t["deadline"] is not None]
+        assert dated == sorted(dated, reverse=sort.startswith("-"))
+        # Nulls come all together, at one end.
+        flags = [t["deadline"] is None for t in got]
+        assert flags in ([True, True, False, False],
+                         [False, False, True, True]), (sort, flags)
+
+
+# ---- pages ----
+
+def test_cursor_pages_cover_everything_once(server, agent, sortable):
+    tag, made = sortable
+    page1 = agent.list_tickets(tag=tag, sort="number", limit=3)
+    assert len(page1["items"]) == 3
+    assert page1["total"] == 7
+    assert page1["next_cursor"]
+    page2 = agent.list_tickets(tag=tag, sort="number", limit=3,
+                               cursor=page1["next_cursor"])
+    assert len(page2["items"]) == 3
+    assert page2["total"] == 7
+    page3 = agent.list_tickets(tag=tag, sort="number", limit=3,
+                               cursor=page2["next_cursor"])
+    assert len(page3["items"]) == 1
+    assert page3["next_cursor"] is None
+    got = numbers(page1["items"] + page2["items"] + page3["items"])
+    assert got == sorted(numbers(made))
+
+
+def test_exact_page_end_has_no_next_cursor(server, agent):
+    tag = unique("exact")
+    for _ in range(4):
+        agent.create_ticket(tags=[tag])
+    page = agent.list_tickets(tag=tag, limit=4)
+    assert len(page["items"]) == 4
+    assert page["next_cursor"] is None
+    page = agent.list_tickets(tag=tag, limit=2)
+    page = agent.list_tickets(tag=tag, limit=2, cursor=page["next_cursor"])
+    assert len(page["items"]) == 2
+    assert page["next_cursor"] is None
+
+
+def test_cursor_survives_inserts_before_it(server, agent):
+    tag = unique("stable")
+    made = [agent.create_ticket(tags=[tag]) for _ in range(4)]
+    page1 = agent.list_tickets(tag=tag, sort="number", limit=2)
+    late = agent.create_ticket(tags=[tag])
+    page2 = agent.list_tickets(tag=tag, sort="number", limit=2,
+                               cursor=page1["next_cursor"])
+    assert numbers(page1["items"]) == numbers(made[:2])
+    assert numbers(page2["items"]) == numbers(made[2:])
+    assert page2["total"] == 5
+    page3 = agent.list_tickets(tag=tag, sort="number", limit=2,
+                               cursor=page2["next_cursor"])
+    assert numbers(page3["items"]) == [late["number"]]
+
+
+def test_default_limit_is_50_and_max_is_500(server, agent):
+    tag = unique("many")
+    for _ in range(52):
+        agent.create_ticket(tags=[tag])
+    page = agent.list_tickets(tag=tag)
+    assert len(page["items"]) == 50
+    assert page["total"] == 52
+    assert page["next_cursor"] is not None
+    rest = agent.list_tickets(tag=tag, cursor=page["next_cursor"])
+    assert len(rest["items"]) == 2
+    assert rest["next_cursor"] is None
+    assert len(agent.list_tickets(tag=tag, limit=500)["items"]) == 52
+    assert len(agent.list_tickets(tag=tag, limit=1)["items"]) == 1
+
+
+@pytest.mark.parametrize("limit", ["0", "501", "-1", "abc", "1.5",
+                                   "99999999999999999999"])
+def test_bad_limit_is_422(server, agent, limit):
+    expect_error(agent.get("/tickets", params={"limit": limit}), 422,
+                 "validation_failed", "limit")
+
+
+def test_cursor_of_another_sort_is_422(server, agent, sortable):
+    tag, made = sortable
+    page = agent.list_tickets(tag=tag, sort="subject", limit=2)
+    r = agent.get("/tickets", params={"tag": tag, "sort": "-subject",
+                                      "limit": 2,
+                                      "cursor": page["next_cursor"]})
+    expect_error(r, 422, "validation_failed", "cursor")
+    r = agent.get("/tickets", params={"tag": tag, "sort": "priority",
+                                      "limit": 2,
+                                      "cursor": page["next_cursor"]})
+    expect_error(r, 422, "validation_failed", "cursor")
+
+
+def _tamper(cursor):
+    i = len(cursor) // 2
+    c = cursor[i]
+    repl = "A" if c != "A" else "B"
+    return cursor[:i] + repl + cursor[i + 1:]
+
+
+@pytest.mark.parametrize("how", ["garbage", "tampered", "truncated",
+                                 "base64-json", "long", "empty-ish"])
+def test_forged_cursor_is_422(server, agent, sortable, how):
+    tag, made = sortable
+    real = agent.list_tickets(tag=tag, sort="number", limit=2)["next_cursor"]
+    cursor = {
+        "garbage": "not-a-cursor!",
+        "tampered": _tamper(real),
+        "truncated": real[:len(real) // 2],
+        "base64-json": base64.urlsafe_b64encode(
+            b'{"sort":"number","after":[1]}').decode(),
+        "long": "A" * 5000,
+        "empty-ish": "=",
+    }[how]
+    r = agent.get("/tickets", params={"tag": tag, "sort": "number",
+                                      "limit": 2, "cursor": cursor})
+    expect_error(r, 422, "validation_failed", "cursor")
+
+
+# ---- filters ----
+
+@pytest.fixture(scope="module")
+def filterable(server, agent, agent_user, agent2_user, customer_user,
+               customer2_user):
+    tag = unique("flt")
+    t = {}
+    t["a"] = agent.create_ticket(tags=[tag, "red"], status="todo",
+                                 priority="major",
+                                 assignee_id=agent_user["id"],
+                                 requester_id=customer_user["id"],
+                                 channel="email",
+                                 deadline="2030-01-01T00:00:00Z")
+    t["b"] = agent.create_ticket(tags=[tag, "red", "blue"], status="waiting",
+                                 priority="minor",
+                                 assignee_id=agent2_user["id"],
+                                 requester_id=customer2_user["id"],
+                                 channel="phone",
+                                 deadline="2040-01-01T00:00:00Z")
+    t["c"] = agent.create_ticket(tags=[tag, "blue"], status="closed",
+                                 priority="normal",
+                                 requester_id=customer_user["id"],
+                                 channel="web")
+    t["d"] = agent.create_ticket(tags=[tag], status="in_progress",
+                                 priority="major", channel="email")
+    return tag, t
+
+
+def pick(filterable, *keys):
+    tag, t = filterable
+    return sorted(t[k]["number"] for k in keys)
+
+
+def found(agent, filterable, **params):
+    tag, t = filterable
+    items = agent.all_tickets(tag=params.pop("tag", tag), **params)
+    return sorted(numbers(items))
+
+
+def test_filter_status(server, agent, filterable):
+    assert found(agent, filterable, status="todo") == pick(filterable, "a")
+    assert found(agent, filterable, status="todo,waiting") == \
+        pick(filterable, "a", "b")
+    assert found(agent, filterable, status="closed,in_progress") == \
+        pick(filterable, "c", "d")
+
+
+def test_filter_priority(server, agent, filterable):
+    assert found(agent, filterable, priority="major") == \
+        pick(filterable, "a", "d")
+    assert found(agent, filterable, priority="minor,normal") == \
+        pick(filterable, "b", "c")
+
+
+def test_filter_assignee(server, agent, agent2, agent_user, agent2_user,
+                         filterable):
+    assert found(agent, filterable, assignee="me") == pick(filterable, "a")
+    assert found(agent2, filterable, assignee="me") == pick(filterable, "b")
+    assert found(agent, filterable, assignee="none") == \
+        pick(filterable, "c", "d")
+    assert found(agent, filterable, assignee=str(agent2_user["id"])) == \
+        pick(filterable, "b")
+
+
+def test_filter_group_none(server, agent, filterable):
+    assert found(agent, filterable, group="none") == \
+        pick(filterable, "a", "b", "c", "d")
+
+
+def test_filter_requester(server, agent, customer_user, customer2_user,
+                          filterable):
+    assert found(agent, filterable, requester=str(customer_user["id"])) == \
+        pick(filterable, "a", "c")
+    assert found(agent, filterable, requester=str(customer2_user["id"])) == \
+        pick(filterable, "b")
+
+
+def test_filter_channel(server, agent, filterable):
+    assert found(agent, filterable, channel="email") == \
+        pick(filterable, "a", "d")
+    assert found(agent, filterable, channel="phone,web") == \
+        pick(filterable, "b", "c")
+    assert found(agent, filterable, channel="chat") == []
+
+
+def test_filter_tags_all_required(server, agent, filterable):
+    tag, t = filterable
+    assert found(agent, filterable, tag=tag + ",red") == \
+        pick(filterable, "a", "b")
+    assert found(agent, filterable, tag=tag + ",red,blue") == \
+        pick(filterable, "b")
+    assert found(agent, filterable, tag=tag + ",blue") == \
+        pick(filterable, "b", "c")
+    assert found(agent, filterable, tag=tag + "," + unique("none")) == []
+
+
+def test_filter_created_after_and_before(server, agent, filterable):
+    everything = pick(filterable, "a", "b", "c", "d")
+    assert found(agent, filterable,
+                 created_after="2000-01-01T00:00:00Z") == everything
+    assert found(agent, filterable,
+                 created_after="2999-01-01T00:00:00Z") == []
+    assert found(agent, filterable,
+                 created_before="2999-01-01T00:00:00Z") == everything
+    assert found(agent, filterable,
+                 created_before="2000-01-01T00:00:00Z") == []
+    # Any offset is accepted.
+    assert found(agent, filterable,
+                 created_after="2000-01-01T00:00:00+05:00") == everything
+
+
+def test_filter_deadline_before(server, agent, filterable):
+    assert found(agent, filterable,
+                 deadline_before="2035-01-01T00:00:00Z") == \
+        pick(filterable, "a")
+    assert found(agent, filterable,
+                 deadline_before="2050-01-01T00:00:00Z") == \
+        pick(filterable, "a", "b")
+    assert found(agent, filterable,
+                 deadline_before="2000-01-01T00:00:00Z") == []
+
+
+def test_filters_combine(server, agent, filterable):
+    assert found(agent, filterable, priority="major", channel="email",
+                 assignee="none") == pick(filterable, "d")
+    assert found(agent, filterable, status="todo", priority="minor") == []
+
+
+def test_total_counts_the_filter_not_the_page(server, agent, filterable):
+    tag, t = filterable
+    page = agent.list_tickets(tag=tag, priority="major", limit=1)
+    assert page["total"] == 2
+    assert len(page["items"]) == 1
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"status": "nope"}, "status"), ({"status": "todo,nope"}, "status"),
+    ({"priority": "urgent"}, "priority"), ({"assignee": "someone"},
+                                           "assignee"),
+    ({"group": "everyone"}, "group"),
+    ({"requester": "abc"}, "requester"), ({"channel": "pigeon"}, "channel"),
+    ({"created_after": "yesterday"}, "created_after"),
+    ({"created_before": "2030-01-01"}, "created_before"),
+    ({"deadline_before": "2030-13-01T00:00:00Z"}, "deadline_before"),
+    ({"unread": "maybe"}, "unread"), ({"sort": "nope"}, "sort"),
+    ({"sort": "-nope"}, "sort"), ({"sort": "number,bogus"}, "sort"),
+    ({"sort": "description"}, "sort"), ({"sort": "--number"}, "sort"),
+    ({"sort": "number,"}, "sort"),
+    ({"colour": "red"}, "colour"), ({"Status": "todo"}, "Status")])
+def test_bad_filter_or_sort_is_422(server, agent, params, field):
+    expect_error(agent.get("/tickets", params=params), 422,
+                 "validation_failed", field)
+
+
+# ---- search ----
+
+def search(api, q, **params):
+    return numbers(api.all_tickets(q=q, **params))
+
+
+def eventually_found(api, q, number, **params):
+    """Waits until `number` is among the results of q (the index may trail
+    the commit a little), returns the results."""
+    return wait_until(lambda: number in search(api, q, **params) and
+                      search(api, q, **params), timeout=10,
+                      what="ticket %d found by %r" % (number, q))
+
+
+@pytest.fixture(scope="module")
+def multilingual(server, agent):
+    tag = unique("i18n")
+    ru = agent.create_ticket(subject="Привет, мир", tags=[tag],
+                             description="Не работает принтер")
+    cz = agent.create_ticket(subject="Žluťoučký kůň úpěl ďábelské ódy",
+                             tags=[tag])
+    fr = agent.create_ticket(subject="Résumé of the café", tags=[tag])
+    plain = agent.create_ticket(subject="resume cafe plain", tags=[tag])
+    eventually_found(agent, "привет", ru["number"], tag=tag)
+    return tag, {"ru": ru, "cz": cz, "fr": fr, "plain": plain}
+
+
+@pytest.mark.parametrize("q,key", [
+    ("Привет", "ru"), ("привет", "ru"), ("ПРИВЕТ", "ru"), ("пРиВеТ", "ru"),
+    ("мир", "ru"), ("принтер", "ru"), ("ПРИНТЕР", "ru"),
+    ("Žluťoučký", "cz"), ("zlutoucky", "cz"), ("ZLUTOUCKY", "cz"),
+    ("žluťoučký", "cz"), ("kun", "cz"), ("KŮŇ", "cz"), ("upel", "cz"),
+    ("dabelske", "cz"), ("ódy", "cz"), ("ody", "cz")])
+def test_search_ignores_case_and_diacritics(server, agent, multilingual, q,
+                                            key):
+    tag, t = multilingual
+    assert search(agent, q, tag=tag) == [t[key]["number"]]
+
+
+def test_search_folds_diacritics_both_ways(server, agent, multilingual):
+    tag, t = multilingual
+    expected = sorted([t["fr"]["number"], t["plain"]["number"]])
+    assert sorted(search(agent, "resume", tag=tag)) == expected
+    assert sorted(search(agent, "RÉSUMÉ", tag=tag)) == expected
+    assert sorted(search(agent, "café", tag=tag)) == expected
+
+
+def test_search_requires_every_word(server, agent, multilingual):
+    tag, t = multilingual
+    assert search(agent, "привет мир", tag=tag) == [t["ru"]["number"]]
+    assert search(agent, "zlutoucky kun", tag=tag) == [t["cz"]["number"]]
+    assert search(agent, "привет zlutoucky", tag=tag) == []
+    assert search(agent, "приветствие", tag=tag) == []
+
+
+def test_search_finds_words_in_every_message(server, agent, customer,
+                                             customer_user):
+    tag = unique("msgs")
+    word_reply = unique("replyword")
+    word_note = unique("noteword")
+    word_inbound = unique("inboundword")
+    word_desc = unique("descword")
+    t = agent.create_ticket(tags=[tag], requester_id=customer_user["id"],
+                            description="text with %s inside" % word_desc)
+    agent.post_message(t["number"], "reply mentions %s." % word_reply)
+    agent.post_message(t["number"], "note about %s!" % word_note,
+                       kind="note")
+    customer.post_message(t["number"], "Я пишу: %s" % word_inbound,
+                          kind=None)
+    for word in (word_reply, word_note, word_inbound, word_desc):
+        eventually_found(agent, word, t["number"], tag=tag)
+        assert search(agent, word.upper(), tag=tag) == [t["number"]]
+
+
+def test_search_by_number(server, agent):
+    tag = unique("num")
+    t = agent.create_ticket(tags=[tag])
+    other = agent.create_ticket(tags=[tag])
+    assert search(agent, "#%d" % t["number"], tag=tag) == [t["number"]]
+    assert t["number"] in search(agent, str(t["number"]), tag=tag)
+    assert other["number"] not in search(agent, "#%d" % t["number"], tag=tag)
+    assert search(agent, "#%d" % t["number"]) == [t["number"]]
+
+
+def test_search_results_are_newest_first_unless_sorted(server, agent):
+    tag = unique("order")
+    word = unique("shared")
+    made = [agent.create_ticket(tags=[tag], subject="about %s %d" % (word, i))
+            for i in range(4)]
+    eventually_found(agent, word, made[-1]["number"], tag=tag)
+    eventually_found(agent, word, made[0]["number"], tag=tag)
+    got = search(agent, word, tag=tag)
+    assert got == sorted(numbers(made), reverse=True)
+    got = search(agent, word, tag=tag, sort="number")
+    assert got == sorted(numbers(made))
+    page = agent.list_tickets(q=word, tag=tag, limit=3)
+    assert page["total"] == 4
+    assert len(page["items"]) == 3
+    rest = agent.list_tickets(q=word, tag=tag, limit=3,
+                              cursor=page["next_cursor"])
+    assert numbers(page["items"] + rest["items"]) == \
+        sorted(numbers(made), reverse=True)
+
+
+def test_search_sees_updated_subject(server, agent):
+    tag = unique("upd")
+    old, new = unique("oldword"), unique("newword")
+    t = agent.create_ticket(tags=[tag], subject="subject %s" % old)
+    eventually_found(agent, old, t["number"], tag=tag)
+    agent.patch("/tickets/%d" % t["number"],
+                json={"subject": "subject %s" % new})
+    eventually_found(agent, new, t["number"], tag=tag)
+    wait_until(lambda: search(agent, old, tag=tag) == [], timeout=10,
+               what="old subject gone from the index")
+
+
+def test_search_with_nothing_found_is_empty(server, agent):
+    page = agent.list_tickets(q=unique("absent"))
+    assert page["items"] == []
+    assert page["total"] == 0
+    assert page["next_cursor"] is None
+
+
+def test_search_combines_with_filters(server, agent, multilingual):
+    tag, t = multilingual
+    agent.patch("/tickets/%d" % t["ru"]["number"], json={"status": "waiting"})
+    assert search(agent, "привет", tag=tag, status="waiting") == \
+        [t["ru"]["number"]]
+    assert search(agent, "привет", tag=tag, status="todo") == []
