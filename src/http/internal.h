@@ -32,6 +32,7 @@ struct req {
     struct dk_buf body; /* heap-backed; released with the request */
     size_t max_body_len;
     bool is_too_large;
+    size_t discarded_len; /* body bytes dropped past the limit */
     bool is_responded;
     struct dk_actor actor;
     bool has_actor;

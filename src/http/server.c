@@ -286,6 +286,14 @@ static size_t body_limit(struct req *req, const struct route *route)
                                         : DK_MAX_BODY_BYTES;
 }
 
+enum { MAX_DISCARD_BYTES = 64 * 1024 * 1024 };
+
+static enum MHD_Result answer_too_large(struct req *req)
+{
+    return res_fail(req, DK_TOO_LARGE, NULL,
+                    "the body is larger than %zu bytes", req->max_body_len);
+}
+
 static enum MHD_Result dispatch(struct req *req)
 {
     bool is_path_known = false;
@@ -382,19 +390,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
             req->is_too_large = true;
         }
         on_headers(req);
+        if (req->is_too_large) {
+            /* libmicrohttpd accepts an answer during an upload only now,
+             * before the body; the connection is closed after it. */
+            return answer_too_large(req);
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
+        req->discarded_len += req->is_too_large ? *upload_data_size : 0;
         on_body(req, upload_data, *upload_data_size);
         *upload_data_size = 0;
-        if (req->is_too_large && !req->is_responded) {
-            /* Answer now instead of reading megabytes we will not keep;
-             * libmicrohttpd closes the connection after this answer. */
-            return res_fail(req, DK_TOO_LARGE, NULL,
-                            "the body is larger than %zu bytes",
-                            req->max_body_len);
-        }
-        return MHD_YES;
+        /* A chunked body past the limit is read and dropped (the answer can
+         * only come at its end), but not forever. */
+        return req->discarded_len > MAX_DISCARD_BYTES ? MHD_NO : MHD_YES;
     }
     if (req->is_responded) {
         return MHD_YES;
