@@ -215,6 +215,25 @@ const char *changes_event_data(struct changes *c, const char *extra)
     return dk_buf_take(&out);
 }
 
+enum dk_status core_event(struct dk_ctx *ctx, struct core_tx *ctx_tx,
+                          const char *type, const char *data,
+                          struct dk_err *err)
+{
+    struct dk_event e = {
+        .at_ms = dk_clock_now_ms(),
+        .actor = {ctx->actor->id, ctx->actor->name},
+        .type = type,
+        .is_internal = true,
+        .data = data,
+    };
+    int64_t id = 0;
+    enum dk_status s = dk_store_event_insert(ctx_tx->tx, &e, &id, err);
+    if (s == DK_OK) {
+        ctx_tx->last_event_id = id;
+    }
+    return s;
+}
+
 enum dk_status core_ticket_event(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                                  const struct dk_ticket *t, const char *type,
                                  bool is_internal, const char *data,

@@ -337,6 +337,35 @@ dk_core_events_after(struct dk_ctx *ctx, int64_t after_id, unsigned limit,
                      struct dk_event **items, size_t *n_items,
                      int64_t *scanned_to, struct dk_err *err);
 
+/* ---- groups ---- */
+
+struct dk_group_input {
+    bool has_name;
+    const char *name;
+    bool has_assignment;
+    const char *assignment;
+    bool has_members;
+    struct dk_ids members;
+};
+
+DK_MUST_USE enum dk_status dk_core_group_list(struct dk_ctx *ctx,
+                                              struct dk_group **items,
+                                              size_t *n_items,
+                                              struct dk_err *err);
+DK_MUST_USE enum dk_status dk_core_group_get(struct dk_ctx *ctx, int64_t id,
+                                             struct dk_group *out,
+                                             struct dk_err *err);
+DK_MUST_USE enum dk_status dk_core_group_create(struct dk_ctx *ctx,
+                                                const struct dk_group_input *in,
+                                                struct dk_group *out,
+                                                struct dk_err *err);
+DK_MUST_USE enum dk_status dk_core_group_update(struct dk_ctx *ctx, int64_t id,
+                                                const struct dk_group_input *in,
+                                                struct dk_group *out,
+                                                struct dk_err *err);
+DK_MUST_USE enum dk_status dk_core_group_delete(struct dk_ctx *ctx, int64_t id,
+                                                struct dk_err *err);
+
 /* ---- attachments ---- */
 
 struct dk_upload {

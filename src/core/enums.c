@@ -103,12 +103,16 @@ enum dk_status dk_core_enum_create(struct dk_ctx *ctx, enum dk_enum_table table,
         return dk_fail(err, DK_INVALID, "category", "'category' is required");
     }
     struct dk_enum_value v = {.key = in->key, .position = 0};
-    if ((s = check_key("key", in->key, err)) != DK_OK ||
-        (s = apply_enum_input(table, &v, in, err)) != DK_OK) {
+    s = check_key("key", in->key, err);
+    if (s == DK_OK) {
+        s = apply_enum_input(table, &v, in, err);
+    }
+    if (s != DK_OK) {
         return s;
     }
     struct core_tx ctx_tx;
-    if ((s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     s = dk_store_enum_insert(ctx_tx.tx, table, &v, err);
@@ -130,7 +134,8 @@ enum dk_status dk_core_enum_update(struct dk_ctx *ctx, enum dk_enum_table table,
                        table_noun(table));
     }
     struct core_tx ctx_tx;
-    if ((s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     struct dk_enum_value v;

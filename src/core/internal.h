@@ -52,6 +52,12 @@ void changes_strs(struct changes *c, const char *field,
 /* The event data: {"changes": {…}} plus extra members (may be ""). */
 const char *changes_event_data(struct changes *c, const char *extra);
 
+/* Writes an event that belongs to no ticket (configuration changes);
+ * agents see it on the stream, customers never. */
+DK_MUST_USE enum dk_status core_event(struct dk_ctx *ctx,
+                                      struct core_tx *ctx_tx, const char *type,
+                                      const char *data, struct dk_err *err);
+
 /* Writes an event for ticket t and records it as the ticket's newest. */
 DK_MUST_USE enum dk_status
 core_ticket_event(struct dk_ctx *ctx, struct core_tx *ctx_tx,

@@ -292,7 +292,8 @@ enum dk_status dk_core_ticket_list(struct dk_ctx *ctx,
         return s;
     }
     struct core_tx ctx_tx;
-    if ((s = core_begin(ctx, DK_TX_READ, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     s = check_keys(ctx_tx.tx, DK_ENUM_STATUS, "status", &q.statuses, err);

@@ -142,7 +142,8 @@ enum dk_status dk_core_message_create(struct dk_ctx *ctx, int64_t number,
         return s;
     }
     struct core_tx ctx_tx;
-    if ((s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     struct dk_ticket t;
@@ -329,7 +330,8 @@ enum dk_status dk_core_attachment_upload(struct dk_ctx *ctx,
     out->uploaded_by = ctx->actor->id;
     out->created_at_ms = dk_clock_now_ms();
     struct core_tx ctx_tx;
-    if ((s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     s = dk_store_attachment_insert(ctx_tx.tx, out, in->data, &out->id, err);

@@ -366,7 +366,8 @@ enum dk_status dk_core_ticket_create(struct dk_ctx *ctx,
         return s;
     }
     struct core_tx ctx_tx;
-    if ((s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     s = fill_new_ticket(ctx, ctx_tx.tx, in, &st, err);
@@ -590,7 +591,8 @@ enum dk_status dk_core_ticket_update(struct dk_ctx *ctx, int64_t number,
         return s;
     }
     struct core_tx ctx_tx;
-    if ((s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     s = load_visible_ticket(ctx, ctx_tx.tx, number, &st.old, err);
@@ -631,7 +633,8 @@ enum dk_status dk_core_ticket_get(struct dk_ctx *ctx, int64_t number,
     /* Opening a ticket marks it read: a small write only when it was
      * unread, so most reads stay read-only. The answer shows it unread, as
      * it was when opened. */
-    if ((s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     s = dk_store_ticket_mark_read(ctx_tx.tx, ctx->actor->id, out->id,

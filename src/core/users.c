@@ -63,17 +63,20 @@ static enum dk_status apply_user_input(struct dk_ctx *ctx, struct dk_user *u,
     } else if (in->has_kind && strcmp(u->kind, "customer") == 0) {
         u->role = "customer";
     }
-    if ((s = check_role(u->kind, u->role, err)) != DK_OK) {
+    s = check_role(u->kind, u->role, err);
+    if (s != DK_OK) {
         return s;
     }
     if (in->has_name) {
-        if ((s = check_text("name", in->name, 1, DK_MAX_NAME_CHARS, err))) {
+        s = check_text("name", in->name, 1, DK_MAX_NAME_CHARS, err);
+        if (s != DK_OK) {
             return s;
         }
         u->name = in->name;
     }
     if (in->has_email) {
-        if ((s = check_email("email", in->email, err)) != DK_OK) {
+        s = check_email("email", in->email, err);
+        if (s != DK_OK) {
             return s;
         }
         u->email = in->email;
@@ -117,7 +120,8 @@ static enum dk_status apply_user_input(struct dk_ctx *ctx, struct dk_user *u,
         u->capacity = in->capacity;
     }
     if (in->has_skills) {
-        if ((s = check_skills(&in->skills, err)) != DK_OK) {
+        s = check_skills(&in->skills, err);
+        if (s != DK_OK) {
             return s;
         }
         u->skills = in->skills;
@@ -167,7 +171,8 @@ enum dk_status dk_core_user_create(struct dk_ctx *ctx,
         return s;
     }
     struct core_tx ctx_tx;
-    if ((s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     int64_t id = 0;
@@ -325,7 +330,8 @@ enum dk_status dk_core_user_list(struct dk_ctx *ctx,
         return s;
     }
     struct core_tx ctx_tx;
-    if ((s = core_begin(ctx, DK_TX_READ, &ctx_tx, err)) != DK_OK) {
+    s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
+    if (s != DK_OK) {
         return s;
     }
     s = dk_store_user_list(ctx_tx.tx, &q, out, err);

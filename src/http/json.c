@@ -378,11 +378,12 @@ json_t *json_event(const struct dk_event *e)
 {
     json_t *data = json_loads(e->data ? e->data : "{}", 0, NULL);
     json_t *changes = data ? json_object_get(data, "changes") : NULL;
-    json_t *o =
-        json_pack("{s:I,s:o,s:o,s:s,s:I,s:o}", "id", (json_int_t)e->id, "at",
-                  json_time(e->at_ms), "actor", json_ref(&e->actor), "type",
-                  e->type, "ticket", (json_int_t)e->ticket_number, "changes",
-                  changes ? json_incref(changes) : json_object());
+    json_t *o = json_pack(
+        "{s:I,s:o,s:o,s:s,s:o,s:o}", "id", (json_int_t)e->id, "at",
+        json_time(e->at_ms), "actor", json_ref(&e->actor), "type", e->type,
+        "ticket",
+        e->ticket_number ? json_integer(e->ticket_number) : json_null(),
+        "changes", changes ? json_incref(changes) : json_object());
     if (data) {
         const char *key;
         json_t *value;

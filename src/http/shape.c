@@ -88,6 +88,11 @@ static const struct field token_fields[] = {{"id", "i"},
                                             {"user_id", "i"},
                                             {"created_at", "s"},
                                             {NULL, NULL}};
+static const struct field group_fields[] = {{"id", "i"},
+                                            {"name", "s"},
+                                            {"members", "a"},
+                                            {"assignment", "s"},
+                                            {NULL, NULL}};
 static const struct field list_fields[] = {
     {"items", "a"}, {"total", "i"}, {"next_cursor", "sn"}, {NULL, NULL}};
 static const struct field error_fields[] = {
@@ -110,6 +115,7 @@ static const struct field *shape_of(const char *path)
         {"/api/v1/priorities", enum_fields},
         {"/api/v1/attachments", attachment_fields},
         {"/api/v1/tokens", token_fields},
+        {"/api/v1/groups", group_fields},
     };
     size_t len = strlen(path);
     for (size_t i = 0; i < 2; i++) {

@@ -176,8 +176,7 @@ enum dk_status dk_store_token_list(struct dk_tx *tx, int64_t user_id,
     q_i64(&q, user_id);
     *items = dk_arena_calloc(tx->arena, 500, sizeof(**items));
     *n_items = 0;
-    bool has_row = false;
-    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row) {
+    while (q_next(&q, &s, err)) {
         read_token(&q, &(*items)[(*n_items)++]);
     }
     q_close(&q);

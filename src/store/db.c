@@ -331,6 +331,13 @@ enum dk_status q_step(struct q *q, bool *has_row, struct dk_err *err)
     return q->tx->store->ops->step(q->st, has_row, err);
 }
 
+bool q_next(struct q *q, enum dk_status *status, struct dk_err *err)
+{
+    bool has_row = false;
+    *status = q_step(q, &has_row, err);
+    return *status == DK_OK && has_row;
+}
+
 enum dk_status q_exec(struct q *q, struct dk_err *err)
 {
     bool has_row = false;

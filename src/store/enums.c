@@ -1,4 +1,4 @@
-/* enums.c — statuses and priorities (one shape, two tables), and groups. */
+/* enums.c — statuses and priorities (one shape, two tables). */
 #include "store/store.h"
 
 #include <string.h>
@@ -66,8 +66,7 @@ enum dk_status dk_store_enum_list(struct dk_tx *tx, enum dk_enum_table table,
     size_t cap = 16;
     *items = dk_arena_calloc(tx->arena, cap, sizeof(**items));
     *n_items = 0;
-    bool has_row = false;
-    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row) {
+    while (q_next(&q, &s, err)) {
         if (*n_items == cap) {
             struct dk_enum_value *more =
                 dk_arena_calloc(tx->arena, cap * 2, sizeof(*more));
@@ -225,28 +224,4 @@ enum dk_status dk_store_enum_update(struct dk_tx *tx, enum dk_enum_table table,
     q_i64(&q, v->is_retired);
     q_text(&q, v->key);
     return q_exec(&q, err);
-}
-
-enum dk_status dk_store_group_get(struct dk_tx *tx, int64_t id,
-                                  struct dk_ref *out, struct dk_err *err)
-{
-    static const char sql[] = "SELECT id, name FROM groups WHERE id = ?";
-    struct q q;
-    enum dk_status s = q_open(&q, tx, sql, err);
-    if (s != DK_OK) {
-        return s;
-    }
-    q_i64(&q, id);
-    bool has_row = false;
-    s = q_step(&q, &has_row, err);
-    if (s == DK_OK && has_row) {
-        out->id = q_col_i64(&q, 0);
-        out->name = q_col_text(&q, 1);
-    }
-    q_close(&q);
-    if (s == DK_OK && !has_row) {
-        return dk_fail(err, DK_NOT_FOUND, "group_id", "group %lld not found",
-                       (long long)id);
-    }
-    return s;
 }

@@ -47,9 +47,8 @@ static enum dk_status read_events(struct q *q, unsigned cap,
     size_t n_cap = cap < 64 ? cap : 64;
     *items = dk_arena_calloc(arena, n_cap, sizeof(**items));
     *n_items = 0;
-    bool has_row = false;
     enum dk_status s;
-    while ((s = q_step(q, &has_row, err)) == DK_OK && has_row) {
+    while (q_next(q, &s, err)) {
         if (*n_items == n_cap) {
             struct dk_event *more =
                 dk_arena_calloc(arena, n_cap * 2, sizeof(*more));

@@ -87,6 +87,9 @@ void q_text(struct q *q, const char *s);    /* NULL binds NULL */
 void q_blob(struct q *q, const void *ptr, size_t len);
 DK_MUST_USE enum dk_status q_step(struct q *q, bool *has_row,
                                   struct dk_err *err);
+/* Steps once: true when a row is ready; false at the end or on failure,
+ * with *status telling which. For `while (q_next(&q, &s, err)) { … }`. */
+bool q_next(struct q *q, enum dk_status *status, struct dk_err *err);
 /* Steps a statement expected to return no rows, then closes it. */
 DK_MUST_USE enum dk_status q_exec(struct q *q, struct dk_err *err);
 int64_t q_col_i64(struct q *q, int col); /* NULL reads as 0 */

@@ -68,8 +68,7 @@ static enum dk_status read_message_attachments(struct dk_tx *tx,
     m->attachments = dk_arena_calloc(tx->arena, DK_MAX_ATTACHMENTS_PER_MESSAGE,
                                      sizeof(*m->attachments));
     m->n_attachments = 0;
-    bool has_row = false;
-    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row &&
+    while (q_next(&q, &s, err) &&
            m->n_attachments < DK_MAX_ATTACHMENTS_PER_MESSAGE) {
         read_attachment(&q, &m->attachments[m->n_attachments++]);
     }
@@ -98,8 +97,7 @@ enum dk_status dk_store_message_list(struct dk_tx *tx, int64_t ticket_id,
     size_t cap = 16;
     *items = dk_arena_calloc(tx->arena, cap, sizeof(**items));
     *n_items = 0;
-    bool has_row = false;
-    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row) {
+    while (q_next(&q, &s, err)) {
         if (*n_items == cap) {
             struct dk_message *more =
                 dk_arena_calloc(tx->arena, cap * 2, sizeof(*more));
@@ -144,7 +142,11 @@ enum dk_status dk_store_attachment_insert(struct dk_tx *tx,
     q_i64(&q, a->size);
     q_blob(&q, data, (size_t)a->size);
     s = q_exec(&q, err);
-    if (s != DK_OK || (s = q_open(&q, tx, sql, err)) != DK_OK) {
+    if (s != DK_OK) {
+        return s;
+    }
+    s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
         return s;
     }
     q_text(&q, a->sha256);

@@ -238,9 +238,39 @@ DK_MUST_USE enum dk_status dk_store_enum_update(struct dk_tx *tx,
 
 /* ---- groups ---- */
 
+struct dk_group {
+    int64_t id;
+    const char *name;
+    const char *assignment; /* "manual" | "round_robin" | … */
+    struct dk_ids members;  /* user ids, ascending */
+    int64_t created_at_ms;
+};
+
+/* The group's id and name; DK_NOT_FOUND (field "group_id") when absent. */
 DK_MUST_USE enum dk_status dk_store_group_get(struct dk_tx *tx, int64_t id,
                                               struct dk_ref *out,
                                               struct dk_err *err);
+/* The whole group with its members. */
+DK_MUST_USE enum dk_status dk_store_group_read(struct dk_tx *tx, int64_t id,
+                                               struct dk_group *out,
+                                               struct dk_err *err);
+/* All groups by name (at most 1000). */
+DK_MUST_USE enum dk_status dk_store_group_list(struct dk_tx *tx,
+                                               struct dk_group **items,
+                                               size_t *n_items,
+                                               struct dk_err *err);
+/* Inserts g (id ignored) with its members. DK_CONFLICT on a taken name. */
+DK_MUST_USE enum dk_status dk_store_group_insert(struct dk_tx *tx,
+                                                 const struct dk_group *g,
+                                                 int64_t *id_out,
+                                                 struct dk_err *err);
+/* Writes name, assignment and the member set of g->id. */
+DK_MUST_USE enum dk_status dk_store_group_update(struct dk_tx *tx,
+                                                 const struct dk_group *g,
+                                                 struct dk_err *err);
+/* Deletes the group; its tickets keep no group. */
+DK_MUST_USE enum dk_status dk_store_group_delete(struct dk_tx *tx, int64_t id,
+                                                 struct dk_err *err);
 
 /* ---- tickets ---- */
 

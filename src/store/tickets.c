@@ -70,9 +70,7 @@ static enum dk_status read_tags(struct dk_tx *tx, struct dk_ticket *t,
     t->tags.items =
         dk_arena_calloc(tx->arena, DK_MAX_TAGS, sizeof(*t->tags.items));
     t->tags.n_items = 0;
-    bool has_row = false;
-    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row &&
-           t->tags.n_items < DK_MAX_TAGS) {
+    while (q_next(&q, &s, err) && t->tags.n_items < DK_MAX_TAGS) {
         t->tags.items[t->tags.n_items++] = q_col_text(&q, 0);
     }
     q_close(&q);
@@ -94,9 +92,7 @@ static enum dk_status read_followers(struct dk_tx *tx, struct dk_ticket *t,
     t->followers =
         dk_arena_calloc(tx->arena, DK_MAX_FOLLOWERS, sizeof(*t->followers));
     t->n_followers = 0;
-    bool has_row = false;
-    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row &&
-           t->n_followers < DK_MAX_FOLLOWERS) {
+    while (q_next(&q, &s, err) && t->n_followers < DK_MAX_FOLLOWERS) {
         t->followers[t->n_followers].id = q_col_i64(&q, 0);
         t->followers[t->n_followers].name = q_col_text(&q, 1);
         t->n_followers++;
@@ -609,12 +605,15 @@ enum dk_status dk_store_ticket_list(struct dk_tx *tx,
         s = count_tickets(tx, tq, &out->total, err);
     }
     struct q q;
-    if (s != DK_OK || (s = sqlb_open(&b, &q, tx, err)) != DK_OK) {
+    if (s != DK_OK) {
+        return s;
+    }
+    s = sqlb_open(&b, &q, tx, err);
+    if (s != DK_OK) {
         return s;
     }
     out->items = dk_arena_calloc(tx->arena, tq->limit + 1, sizeof(*out->items));
-    bool has_row = false;
-    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row) {
+    while (q_next(&q, &s, err)) {
         read_ticket(&q, &out->items[out->n_items++]);
     }
     q_close(&q);

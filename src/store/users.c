@@ -64,8 +64,7 @@ static enum dk_status read_groups(struct dk_tx *tx, struct dk_user *u,
     size_t cap = 8;
     u->groups.items = dk_arena_calloc(tx->arena, cap, sizeof(int64_t));
     u->groups.n_items = 0;
-    bool has_row = false;
-    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row) {
+    while (q_next(&q, &s, err)) {
         if (u->groups.n_items == cap) {
             int64_t *more =
                 dk_arena_calloc(tx->arena, cap * 2, sizeof(int64_t));
@@ -343,8 +342,7 @@ enum dk_status dk_store_user_list(struct dk_tx *tx,
     }
     q_i64(&q, (int64_t)uq->limit + 1);
     out->items = dk_arena_calloc(tx->arena, uq->limit + 1, sizeof(*out->items));
-    bool has_row = false;
-    while ((s = q_step(&q, &has_row, err)) == DK_OK && has_row) {
+    while (q_next(&q, &s, err)) {
         read_user(&q, &out->items[out->n_items++]);
     }
     q_close(&q);

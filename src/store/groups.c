@@ -1,0 +1,214 @@
+/* groups.c — groups of agents and their members. */
+#include "store/store.h"
+
+#include <string.h>
+
+#include "store/internal.h"
+
+enum { MAX_GROUPS = 1000, MAX_MEMBERS = 10000 };
+
+enum dk_status dk_store_group_get(struct dk_tx *tx, int64_t id,
+                                  struct dk_ref *out, struct dk_err *err)
+{
+    static const char sql[] = "SELECT id, name FROM groups WHERE id = ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, id);
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    if (s == DK_OK && has_row) {
+        out->id = q_col_i64(&q, 0);
+        out->name = q_col_text(&q, 1);
+    }
+    q_close(&q);
+    if (s == DK_OK && !has_row) {
+        return dk_fail(err, DK_NOT_FOUND, "group_id", "group %lld not found",
+                       (long long)id);
+    }
+    return s;
+}
+
+static enum dk_status read_members(struct dk_tx *tx, struct dk_group *g,
+                                   struct dk_err *err)
+{
+    static const char sql[] = "SELECT user_id FROM group_members "
+                              "WHERE group_id = ? ORDER BY user_id LIMIT ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, g->id);
+    q_i64(&q, MAX_MEMBERS);
+    size_t cap = 16;
+    g->members.items = dk_arena_calloc(tx->arena, cap, sizeof(int64_t));
+    g->members.n_items = 0;
+    while (q_next(&q, &s, err)) {
+        if (g->members.n_items == cap) {
+            int64_t *more =
+                dk_arena_calloc(tx->arena, cap * 2, sizeof(int64_t));
+            memcpy(more, g->members.items, cap * sizeof(int64_t));
+            g->members.items = more;
+            cap *= 2;
+        }
+        g->members.items[g->members.n_items++] = q_col_i64(&q, 0);
+    }
+    q_close(&q);
+    return s;
+}
+
+#define GROUP_SELECT "SELECT id, name, assignment, created_at FROM groups "
+
+static void read_group(struct q *q, struct dk_group *g)
+{
+    g->id = q_col_i64(q, 0);
+    g->name = q_col_text(q, 1);
+    g->assignment = q_col_text(q, 2);
+    g->created_at_ms = q_col_i64(q, 3);
+}
+
+enum dk_status dk_store_group_read(struct dk_tx *tx, int64_t id,
+                                   struct dk_group *out, struct dk_err *err)
+{
+    static const char sql[] = GROUP_SELECT "WHERE id = ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, id);
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    if (s == DK_OK && has_row) {
+        read_group(&q, out);
+    }
+    q_close(&q);
+    if (s == DK_OK && !has_row) {
+        return dk_fail(err, DK_NOT_FOUND, NULL, "group %lld not found",
+                       (long long)id);
+    }
+    return s == DK_OK ? read_members(tx, out, err) : s;
+}
+
+enum dk_status dk_store_group_list(struct dk_tx *tx, struct dk_group **items,
+                                   size_t *n_items, struct dk_err *err)
+{
+    static const char sql[] = GROUP_SELECT "ORDER BY name, id LIMIT ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, MAX_GROUPS);
+    *items = dk_arena_calloc(tx->arena, MAX_GROUPS, sizeof(**items));
+    *n_items = 0;
+    while (q_next(&q, &s, err)) {
+        read_group(&q, &(*items)[(*n_items)++]);
+    }
+    q_close(&q);
+    for (size_t i = 0; s == DK_OK && i < *n_items; i++) {
+        s = read_members(tx, &(*items)[i], err);
+    }
+    return s;
+}
+
+static enum dk_status write_members(struct dk_tx *tx, int64_t group_id,
+                                    const struct dk_ids *members,
+                                    struct dk_err *err)
+{
+    static const char clear_sql[] = "DELETE FROM group_members "
+                                    "WHERE group_id = ?";
+    static const char insert_sql[] =
+        "INSERT INTO group_members (group_id, user_id) VALUES (?, ?) "
+        "ON CONFLICT DO NOTHING";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, clear_sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, group_id);
+    s = q_exec(&q, err);
+    for (size_t i = 0; s == DK_OK && i < members->n_items; i++) {
+        s = q_open(&q, tx, insert_sql, err);
+        if (s == DK_OK) {
+            q_i64(&q, group_id);
+            q_i64(&q, members->items[i]);
+            s = q_exec(&q, err);
+        }
+    }
+    return s;
+}
+
+static enum dk_status name_taken(const struct dk_group *g, struct dk_err *err)
+{
+    return dk_fail(err, DK_CONFLICT, "name", "a group named '%s' exists",
+                   g->name);
+}
+
+enum dk_status dk_store_group_insert(struct dk_tx *tx, const struct dk_group *g,
+                                     int64_t *id_out, struct dk_err *err)
+{
+    static const char sql[] = "INSERT INTO groups (name, assignment, "
+                              "created_at) VALUES (?, ?, ?) RETURNING id";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_text(&q, g->name);
+    q_text(&q, g->assignment);
+    q_i64(&q, g->created_at_ms);
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    if (s == DK_OK && has_row) {
+        *id_out = q_col_i64(&q, 0);
+    }
+    q_close(&q);
+    if (s == DK_CONFLICT) {
+        return name_taken(g, err);
+    }
+    return s == DK_OK ? write_members(tx, *id_out, &g->members, err) : s;
+}
+
+enum dk_status dk_store_group_update(struct dk_tx *tx, const struct dk_group *g,
+                                     struct dk_err *err)
+{
+    static const char sql[] = "UPDATE groups SET name = ?, assignment = ? "
+                              "WHERE id = ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_text(&q, g->name);
+    q_text(&q, g->assignment);
+    q_i64(&q, g->id);
+    s = q_exec(&q, err);
+    if (s == DK_CONFLICT) {
+        return name_taken(g, err);
+    }
+    return s == DK_OK ? write_members(tx, g->id, &g->members, err) : s;
+}
+
+enum dk_status dk_store_group_delete(struct dk_tx *tx, int64_t id,
+                                     struct dk_err *err)
+{
+    static const char *const sqls[] = {
+        "UPDATE tickets SET group_id = NULL WHERE group_id = ?",
+        "DELETE FROM group_members WHERE group_id = ?",
+        "DELETE FROM groups WHERE id = ?",
+    };
+    enum dk_status s = DK_OK;
+    for (size_t i = 0; s == DK_OK && i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+        struct q q;
+        s = q_open(&q, tx, sqls[i], err);
+        if (s == DK_OK) {
+            q_i64(&q, id);
+            s = q_exec(&q, err);
+        }
+    }
+    return s;
+}
