@@ -62,3 +62,17 @@ size_t dk_utf8_count(const char *ptr, size_t len)
     }
     return n;
 }
+
+void dk_utf8_sanitize(char *s, size_t len)
+{
+    unsigned char *p = (unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t n = sequence_len(p + i, len - i);
+        if (n == 0) {
+            p[i] = '?';
+            n = 1;
+        }
+        i += n;
+    }
+}

@@ -12,4 +12,8 @@ bool dk_utf8_is_valid(const char *ptr, size_t len);
 /* Number of code points in valid UTF-8. */
 size_t dk_utf8_count(const char *ptr, size_t len);
 
+/* Replaces each byte that does not start a valid sequence (and each NUL
+ * before len) with '?', in place, so that s can go into JSON. */
+void dk_utf8_sanitize(char *s, size_t len);
+
 #endif

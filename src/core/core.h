@@ -259,6 +259,9 @@ struct dk_ticket_input {
     struct dk_strs tags;
     bool has_followers;
     struct dk_ids follower_ids;
+    /* create only: files for a first message carrying the description
+     * (inbound from a customer, an internal note from an agent) */
+    struct dk_ids attachments;
 };
 
 DK_MUST_USE enum dk_status

@@ -64,6 +64,14 @@ core_ticket_event(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                   const struct dk_ticket *t, const char *type, bool is_internal,
                   const char *data, int64_t *event_id, struct dk_err *err);
 
+/* Writes message m (kind, body, author and time set) on ticket t inside
+ * ctx_tx: links in->attachments, sets first_response_at, writes the
+ * message.created event and, for a reply, the outbox row. m->id is set. */
+DK_MUST_USE enum dk_status
+core_write_message(struct dk_ctx *ctx, struct core_tx *ctx_tx,
+                   struct dk_ticket *t, const struct dk_message_input *in,
+                   struct dk_message *m, struct dk_err *err);
+
 /* Validation shared by commands. Each fails with DK_INVALID naming field. */
 DK_MUST_USE enum dk_status check_text(const char *field, const char *s,
                                       size_t min_chars, size_t max_chars,

@@ -88,10 +88,10 @@ static enum dk_status validate_message(const struct dk_message_input *in,
     return s;
 }
 
-static enum dk_status write_message(struct dk_ctx *ctx, struct core_tx *ctx_tx,
-                                    struct dk_ticket *t,
-                                    const struct dk_message_input *in,
-                                    struct dk_message *m, struct dk_err *err)
+enum dk_status core_write_message(struct dk_ctx *ctx, struct core_tx *ctx_tx,
+                                  struct dk_ticket *t,
+                                  const struct dk_message_input *in,
+                                  struct dk_message *m, struct dk_err *err)
 {
     struct dk_tx *tx = ctx_tx->tx;
     enum dk_status s = dk_store_message_insert(tx, m, &m->id, err);
@@ -151,7 +151,7 @@ enum dk_status dk_core_message_create(struct dk_ctx *ctx, int64_t number,
     m.ticket_id = t.id;
     m.ticket_number = t.number;
     if (s == DK_OK) {
-        s = write_message(ctx, &ctx_tx, &t, in, &m, err);
+        s = core_write_message(ctx, &ctx_tx, &t, in, &m, err);
     }
     struct dk_message *items = NULL;
     size_t n = 0;

@@ -73,6 +73,18 @@ static enum dk_status resolve_agent(struct dk_tx *tx, const char *field,
     return s;
 }
 
+/* A group named in a request body: absent is a bad value (422). */
+static enum dk_status resolve_group(struct dk_tx *tx, int64_t id,
+                                    struct dk_ref *out, struct dk_err *err)
+{
+    enum dk_status s = dk_store_group_get(tx, id, out, err);
+    if (s == DK_NOT_FOUND) {
+        return dk_fail(err, DK_INVALID, "group_id", "group %lld not found",
+                       (long long)id);
+    }
+    return s;
+}
+
 /* Finds the requester by email, creating a customer when there is none. */
 static enum dk_status
 find_or_create_requester(struct dk_ctx *ctx, struct dk_tx *tx,
@@ -287,7 +299,7 @@ static enum dk_status fill_new_ticket(struct dk_ctx *ctx, struct dk_tx *tx,
                           err);
     }
     if (s == DK_OK && in->has_group && in->group_id) {
-        s = dk_store_group_get(tx, in->group_id, &t->group, err);
+        s = resolve_group(tx, in->group_id, &t->group, err);
     }
     if (s == DK_OK && (in->has_requester || in->has_requester_id)) {
         s = resolve_requester(ctx, tx, in, &t->requester, err);
@@ -341,6 +353,36 @@ static void creation_changes(struct create_state *st,
     (void)in;
 }
 
+/* Files sent with a new ticket travel on a first message that repeats the
+ * description: the customer's own words, or an agent's internal note. */
+static enum dk_status first_message(struct dk_ctx *ctx, struct core_tx *ctx_tx,
+                                    struct dk_ticket *t,
+                                    const struct dk_ticket_input *in,
+                                    struct dk_err *err)
+{
+    if (in->attachments.n_items > DK_MAX_ATTACHMENTS_PER_MESSAGE) {
+        return dk_fail(err, DK_INVALID, "attachments",
+                       "at most %d attachments per message",
+                       DK_MAX_ATTACHMENTS_PER_MESSAGE);
+    }
+    bool is_agent =
+        dk_actor_is_agent(ctx->actor) || dk_actor_is_system(ctx->actor);
+    struct dk_message_input msg = {
+        .kind = is_agent ? "note" : "reply",
+        .body = t->description[0] ? t->description : t->subject,
+        .attachments = in->attachments,
+    };
+    struct dk_message m = {
+        .ticket_id = t->id,
+        .ticket_number = t->number,
+        .kind = is_agent ? "note" : "inbound",
+        .author = {ctx->actor->id, ctx->actor->name},
+        .body = msg.body,
+        .created_at_ms = dk_clock_now_ms(),
+    };
+    return core_write_message(ctx, ctx_tx, t, &msg, &m, err);
+}
+
 enum dk_status dk_core_ticket_create(struct dk_ctx *ctx,
                                      const struct dk_ticket_input *in,
                                      struct dk_ticket *out, struct dk_err *err)
@@ -385,6 +427,9 @@ enum dk_status dk_core_ticket_create(struct dk_ctx *ctx,
         creation_changes(&st, in);
         s = core_ticket_event(ctx, &ctx_tx, &st.t, "ticket.created", false,
                               changes_event_data(&st.changes, NULL), NULL, err);
+    }
+    if (s == DK_OK && in->attachments.n_items) {
+        s = first_message(ctx, &ctx_tx, &st.t, in, err);
     }
     if (s == DK_OK) {
         s = load_visible_ticket(ctx, ctx_tx.tx, st.t.number, out, err);
@@ -484,8 +529,10 @@ static enum dk_status apply_scalar_fields(struct dk_ctx *ctx, struct dk_tx *tx,
         struct dk_enum_value v;
         s = resolve_enum(tx, DK_ENUM_PRIORITY, "priority", in->priority, &v,
                          err);
-        t->priority = v.key;
-        changes_text(c, "priority", old->priority, t->priority);
+        if (s == DK_OK) {
+            t->priority = v.key;
+            changes_text(c, "priority", old->priority, t->priority);
+        }
     }
     if (s == DK_OK && in->has_assignee && in->assignee_id != old->assignee.id) {
         t->assignee = (struct dk_ref){0, NULL};
@@ -493,14 +540,18 @@ static enum dk_status apply_scalar_fields(struct dk_ctx *ctx, struct dk_tx *tx,
             s = resolve_agent(tx, "assignee_id", in->assignee_id, &t->assignee,
                               err);
         }
-        changes_ref(c, "assignee", &old->assignee, &t->assignee);
+        if (s == DK_OK) {
+            changes_ref(c, "assignee", &old->assignee, &t->assignee);
+        }
     }
     if (s == DK_OK && in->has_group && in->group_id != old->group.id) {
         t->group = (struct dk_ref){0, NULL};
         if (in->group_id) {
-            s = dk_store_group_get(tx, in->group_id, &t->group, err);
+            s = resolve_group(tx, in->group_id, &t->group, err);
         }
-        changes_ref(c, "group", &old->group, &t->group);
+        if (s == DK_OK) {
+            changes_ref(c, "group", &old->group, &t->group);
+        }
     }
     if (s == DK_OK && (in->has_requester || in->has_requester_id)) {
         s = resolve_requester(ctx, tx, in, &t->requester, err);

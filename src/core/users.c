@@ -214,6 +214,19 @@ static enum dk_status check_self_update(struct dk_ctx *ctx,
     return DK_OK;
 }
 
+/* Supervisors set other agents' availability, capacity and skills
+ * (shared/API.md, Routing), and nothing else. */
+static bool is_routing_change(const struct dk_actor *a,
+                              const struct dk_user_input *in)
+{
+    bool is_supervisor =
+        dk_actor_is_agent(a) && a->role && strcmp(a->role, "supervisor") == 0;
+    bool has_other = in->has_kind || in->has_role || in->has_name ||
+                     in->has_email || in->has_password || in->has_disabled ||
+                     in->has_organization;
+    return is_supervisor && !has_other;
+}
+
 enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
                                    const struct dk_user_input *in,
                                    struct dk_user *out, struct dk_err *err)
@@ -221,7 +234,8 @@ enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
     bool is_self = user_id == 0;
     if (is_self) {
         user_id = ctx->actor->id;
-    } else if (!dk_rights_of(ctx->actor).can_manage_users) {
+    } else if (!dk_rights_of(ctx->actor).can_manage_users &&
+               !is_routing_change(ctx->actor, in)) {
         return dk_fail(err, DK_DENIED, NULL, "only admins change users");
     }
     struct core_tx ctx_tx;
@@ -233,6 +247,11 @@ enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
     s = dk_store_user_get(ctx_tx.tx, user_id, &u, err);
     if (s == DK_OK && is_self) {
         s = check_self_update(ctx, &u, in, err);
+    }
+    if (s == DK_OK && strcmp(u.kind, "customer") == 0 &&
+        (in->has_availability || in->has_capacity || in->has_skills)) {
+        s = dk_fail(err, DK_INVALID, NULL,
+                    "customers have no availability, capacity or skills");
     }
     if (s == DK_OK) {
         s = apply_user_input(ctx, &u, in, err);
@@ -303,6 +322,10 @@ enum dk_status dk_core_user_list(struct dk_ctx *ctx,
     }
     struct dk_user_query q = {
         .kind = p->kind, .role = p->role, .disabled = -1, .cursor = p->cursor};
+    if (p->role && !is_one_of(p->role, agent_roles) &&
+        strcmp(p->role, "customer") != 0) {
+        return dk_fail(err, DK_INVALID, "role", "unknown role '%s'", p->role);
+    }
     if (p->kind && !is_one_of(p->kind, kinds)) {
         return dk_fail(err, DK_INVALID, "kind",
                        "'kind' must be 'agent' or 'customer'");

@@ -48,9 +48,9 @@ static enum dk_status read_ticket_input(struct req *req, json_t *body,
                                         struct dk_err *err)
 {
     static const char *const fields[] = {
-        "subject",  "description",  "status",    "priority", "assignee_id",
-        "group_id", "requester_id", "requester", "deadline", "channel",
-        "tags",     "follower_ids", NULL};
+        "subject",  "description",  "status",      "priority", "assignee_id",
+        "group_id", "requester_id", "requester",   "deadline", "channel",
+        "tags",     "follower_ids", "attachments", NULL};
     memset(in, 0, sizeof(*in));
     enum dk_status s = json_check_fields(body, fields, err);
     if (s == DK_OK) {
@@ -100,6 +100,11 @@ static enum dk_status read_ticket_input(struct req *req, json_t *body,
         s = json_get_ids(&req->arena, body, "follower_ids", &in->has_followers,
                          &in->follower_ids, err);
     }
+    bool has_attachments = false;
+    if (s == DK_OK) {
+        s = json_get_ids(&req->arena, body, "attachments", &has_attachments,
+                         &in->attachments, err);
+    }
     if (s == DK_OK && in->has_requester && in->has_requester_id) {
         s = dk_fail(err, DK_INVALID, "requester",
                     "give 'requester' or 'requester_id', not both");
@@ -135,6 +140,12 @@ enum MHD_Result h_tickets_patch(struct req *req)
         req_json_body(req, &body, &err) != DK_OK ||
         read_ticket_input(req, body, &in, &err) != DK_OK) {
         return res_error(req, &err);
+    }
+    if (json_object_get(body, "attachments")) {
+        return res_fail(req, DK_INVALID, "attachments",
+                        "attachments go on a message: POST "
+                        "/api/v1/tickets/%lld/messages",
+                        (long long)number);
     }
     if (in.has_subject && !in.subject) {
         return res_fail(req, DK_INVALID, "subject", "'subject' is required");

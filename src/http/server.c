@@ -122,8 +122,13 @@ enum MHD_Result res_json(struct req *req, int status, json_t *value)
     return res_queue(req, status, response);
 }
 
-enum MHD_Result res_error(struct req *req, const struct dk_err *err)
+enum MHD_Result res_error(struct req *req, const struct dk_err *in)
 {
+    /* Messages may quote the caller's bytes; JSON needs valid UTF-8. */
+    struct dk_err copy = *in;
+    const struct dk_err *err = &copy;
+    dk_utf8_sanitize(copy.message, strlen(copy.message));
+    dk_utf8_sanitize(copy.field, strlen(copy.field));
     enum dk_status s = err->status == DK_OK ? DK_INTERNAL : err->status;
     int status = dk_status_http(s);
     if (s == DK_INTERNAL) {
@@ -431,6 +436,42 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Percent-decodes the path and query values in place, except %00: a NUL
+ * would silently cut the text short ("/tickets/1%00" must not be ticket 1),
+ * so it stays as the three characters and fails validation later. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    char *out = s;
+    for (const char *in = s; *in;) {
+        int hi = in[0] == '%' ? hex_value(in[1]) : -1;
+        int lo = hi >= 0 ? hex_value(in[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *out++ = (char)(hi * 16 + lo);
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
+}
+
 enum dk_status dk_http_start(struct dk_core *core,
                              const struct dk_http_config *config,
                              struct dk_server **out, struct dk_err *err)
@@ -455,10 +496,10 @@ enum dk_status dk_http_start(struct dk_core *core,
         flags, 0, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         config->n_threads ? config->n_threads : 2, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, server, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)32 * 1024, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-        MHD_OPTION_CONNECTION_LIMIT, 10000u, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        1024u, MHD_OPTION_END);
+        on_completed, server, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
+        MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT,
+        10000u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (!server->daemon) {
         stream_hub_free(server->hub);
         free(server);

@@ -237,6 +237,15 @@ def stream_event(v, path="$"):
         _int(v["ticket"], path + ".ticket")
 
 
+def group(v, path="$"):
+    _obj(v, path, ("id", "name", "members", "assignment"))
+    _int(v["id"], path + ".id")
+    _str(v["name"], path + ".name", nonempty=True)
+    _list(v["members"], path + ".members", _int)
+    _enum(v["assignment"], ("manual", "round_robin", "least_loaded",
+                            "skills"), path + ".assignment")
+
+
 def status(v, path="$"):
     _obj(v, path, ("key", "name", "category", "position", "retired"))
     _str(v["key"], path + ".key", nonempty=True)
@@ -315,7 +324,7 @@ SHAPES = {
     "status": status, "priority": priority, "attachment": attachment,
     "attachment_ref": attachment_ref, "token_created": token_created,
     "token_listed": token_listed, "error": error, "health": health,
-    "ref": ref,
+    "ref": ref, "group": group, "group_list": envelope(group),
     "ticket_list": envelope(ticket), "user_list": envelope(user),
     "message_list": envelope(message), "event_list": envelope(event),
     "token_list": envelope(token_listed),
@@ -349,6 +358,10 @@ ROUTES = [
     ("GET", r"/api/v1/tickets/[^/]+/messages", "message_list"),
     ("POST", r"/api/v1/tickets/[^/]+/messages", "message"),
     ("GET", r"/api/v1/tickets/[^/]+/events", "event_list"),
+    ("GET", r"/api/v1/groups", "group_list"),
+    ("POST", r"/api/v1/groups", "group"),
+    ("GET", r"/api/v1/groups/[^/]+", "group"),
+    ("PATCH", r"/api/v1/groups/[^/]+", "group"),
     ("GET", r"/api/v1/statuses", "status_list"),
     ("POST", r"/api/v1/statuses", "status"),
     ("PATCH", r"/api/v1/statuses/[^/]+", "status"),

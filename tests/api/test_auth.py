@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, DEFAULT_PASSWORD, Api,
-                     expect_error, raw_request, unique)
+from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, Api, expect_error,
+                     raw_request, unique)
 
 
 def cookie_header(r, name="docket_session"):
@@ -91,7 +91,7 @@ def test_login_of_disabled_user_is_401(server, admin):
                                   "/statuses", "/priorities",
                                   "/attachments/1", "/stream"])
 def test_reads_without_authentication_are_401(server, path):
-    expect_error(server.client().get(path), 401, "unauthenticated")
+    expect_error(server.client().get(path), 401, "unauthenticated", None)
 
 
 @pytest.mark.parametrize("method,path", [
@@ -102,7 +102,7 @@ def test_reads_without_authentication_are_401(server, path):
     ("POST", "/priorities")])
 def test_writes_without_authentication_are_401(server, method, path):
     r = server.client().request(method, path, json={"subject": "x"})
-    expect_error(r, 401, "unauthenticated")
+    expect_error(r, 401, "unauthenticated", None)
 
 
 def test_attachment_upload_without_authentication_is_401(server):

@@ -466,7 +466,7 @@ def test_search_by_number(server, agent):
     assert search(agent, "#%d" % t["number"], tag=tag) == [t["number"]]
     assert t["number"] in search(agent, str(t["number"]), tag=tag)
     assert other["number"] not in search(agent, "#%d" % t["number"], tag=tag)
-    assert search(agent, "#%d" % t["number"]) == [t["number"]]
+    assert t["number"] in search(agent, "#%d" % t["number"])
 
 
 def test_search_results_are_newest_first_unless_sorted(server, agent):

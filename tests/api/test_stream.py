@@ -1,0 +1,248 @@
+"""Realtime: GET /api/v1/stream (API.md Realtime; docs/api.md Stream).
+
+Streams are read by harness.SSEReader in a thread; tests wait for events
+with deadlines. To avoid racing the subscription, most tests connect with
+Last-Event-ID set to an event known to be older than what they then do."""
+import pytest
+
+import shapes
+from harness import SSEReader, expect_error, unique
+
+
+def stream_url(server, query=""):
+    return server.base_url + "/api/v1/stream" + query
+
+
+def bearer_stream(server, token_api, last_event_id=None, query=""):
+    headers = {"Authorization": "Bearer " + token_api.token}
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = str(last_event_id)
+    return SSEReader(stream_url(server, query), headers=headers).start()
+
+
+def cookie_stream(server, api, last_event_id=None):
+    headers = {}
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = str(last_event_id)
+    return SSEReader(stream_url(server), headers=headers,
+                     cookies=api.session.cookies).start()
+
+
+def newest_event_id(api):
+    """The id of the newest event: make one and read it back."""
+    t = api.create_ticket(subject="marker")
+    return api.events(t["number"])[-1]["id"]
+
+
+def of_ticket(number, type_=None):
+    def match(ev):
+        data = ev["json"] or {}
+        return data.get("ticket") == number and (
+            type_ is None or ev["event"] == type_)
+    return match
+
+
+def check_event(ev):
+    """An event of the stream: id, event and JSON data that agree."""
+    assert ev["id"] is not None and ev["id"].isdigit(), ev
+    assert ev["event"], ev
+    data = ev["json"]
+    assert data is not None, "data is not JSON: %r" % ev["data"]
+    shapes.check("stream_event", data)
+    assert str(data["id"]) == ev["id"]
+    assert data["type"] == ev["event"]
+    return data
+
+
+def refused(api, **kw):
+    """GET /stream that must be refused; never waits on an open stream."""
+    r = api.get("/stream", stream=True, check=False, timeout=10, **kw)
+    try:
+        if r.status_code == 200:
+            return r
+        shapes.check_response("GET", api.url("/stream"), r)
+        return r
+    finally:
+        r.close()
+
+
+def test_stream_needs_authentication(server):
+    expect_error(refused(server.client()), 401, "unauthenticated")
+    r = refused(server.client(), headers={"Authorization": "Bearer nonsense"})
+    expect_error(r, 401, "unauthenticated")
+
+
+def test_stream_is_an_event_stream(server, agent_bearer):
+    with bearer_stream(server, agent_bearer) as s:
+        assert s.connected.wait(10), "no response headers within 10 s"
+        assert s.response is not None, s.error
+        assert s.response.status_code == 200
+        ctype = s.response.headers["Content-Type"].split(";")[0].strip()
+        assert ctype == "text/event-stream"
+
+
+def test_a_change_appears_as_an_event(server, agent, agent_bearer,
+                                      agent_user):
+    with bearer_stream(server, agent_bearer) as s:
+        s.connected.wait(10)
+        t = agent.create_ticket(subject="streamed")
+        ev = s.wait_for(of_ticket(t["number"], "ticket.created"),
+                        what="ticket.created")
+        data = check_event(ev)
+        assert data["actor"]["id"] == agent_user["id"]
+        history = agent.events(t["number"])
+        assert int(ev["id"]) == history[0]["id"]
+        agent.patch("/tickets/%d" % t["number"], json={"priority": "major"})
+        ev = s.wait_for(of_ticket(t["number"], "ticket.updated"),
+                        what="ticket.updated")
+        data = check_event(ev)
+        assert data["changes"] == {"priority": ["normal", "major"]}
+        agent.post_message(t["number"], "hello over the stream")
+        ev = s.wait_for(of_ticket(t["number"], "message.created"),
+                        what="message.created")
+        check_event(ev)
+        ids = [int(e["id"]) for e in s.received]
+        assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_stream_ids_match_the_history(server, agent, agent_bearer):
+    start = newest_event_id(agent)
+    t = agent.create_ticket()
+    agent.patch("/tickets/%d" % t["number"], json={"status": "waiting"})
+    agent.post_message(t["number"], "note", kind="note")
+    history = agent.events(t["number"])
+    with bearer_stream(server, agent_bearer, last_event_id=start) as s:
+        s.wait_for(lambda ev: ev["id"] == str(history[-1]["id"]),
+                   what="the last event of the ticket")
+        mine = [e for e in s.received if of_ticket(t["number"])(e)]
+        assert [int(e["id"]) for e in mine] == [e["id"] for e in history]
+        assert [e["event"] for e in mine] == [e["type"] for e in history]
+        for ev, h in zip(mine, history):
+            data = check_event(ev)
+            assert data["changes"] == h["changes"]
+            assert data["at"] == h["at"]
+
+
+@pytest.mark.parametrize("how", ["header", "query"])
+def test_reconnect_gets_only_later_events(server, agent, agent_bearer, how):
+    t = agent.create_ticket()
+    agent.patch("/tickets/%d" % t["number"], json={"priority": "minor"})
+    agent.patch("/tickets/%d" % t["number"], json={"priority": "major"})
+    history = agent.events(t["number"])
+    resume_after = history[1]["id"]   # the first patch
+    if how == "header":
+        s = bearer_stream(server, agent_bearer, last_event_id=resume_after)
+    else:
+        s = bearer_stream(server, agent_bearer,
+                          query="?last_event_id=%d" % resume_after)
+    with s:
+        ev = s.wait_for(of_ticket(t["number"]), what="the missed event")
+        assert int(ev["id"]) == history[2]["id"]
+        assert check_event(ev)["changes"] == {"priority": ["minor", "major"]}
+        agent.patch("/tickets/%d" % t["number"], json={"subject": "later"})
+        ev = s.wait_for(of_ticket(t["number"]), what="a later event")
+        assert check_event(ev)["changes"]["subject"][1] == "later"
+        assert all(int(e["id"]) > resume_after for e in s.received)
+
+
+def test_two_streams_get_the_same_events(server, agent, agent_bearer,
+                                         admin):
+    start = newest_event_id(agent)
+    admin_bearer = server.token_client(admin)
+    with bearer_stream(server, agent_bearer, last_event_id=start) as a, \
+            bearer_stream(server, admin_bearer, last_event_id=start) as b:
+        t = agent.create_ticket()
+        ea = a.wait_for(of_ticket(t["number"]))
+        eb = b.wait_for(of_ticket(t["number"]))
+        assert ea["id"] == eb["id"]
+        assert ea["json"] == eb["json"]
+
+
+def test_deleted_ticket_event(server, agent, admin, agent_bearer):
+    start = newest_event_id(agent)
+    t = agent.create_ticket()
+    assert admin.delete("/tickets/%d" % t["number"]).status_code == 204
+    with bearer_stream(server, agent_bearer, last_event_id=start) as s:
+        ev = s.wait_for(of_ticket(t["number"], "ticket.deleted"),
+                        what="ticket.deleted")
+        data = check_event(ev)
+        assert data["actor"]["id"] == admin.user["id"]
+
+
+def test_agents_receive_notes(server, agent, agent2, agent_bearer):
+    start = newest_event_id(agent)
+    t = agent.create_ticket()
+    agent2.post_message(t["number"], "agents only", kind="note")
+    with bearer_stream(server, agent_bearer, last_event_id=start) as s:
+        s.wait_for(of_ticket(t["number"], "message.created"),
+                   what="the note's event")
+
+
+def test_customer_receives_only_own_tickets_and_no_notes(
+        server, agent, customer, customer_user, customer2_user):
+    start = newest_event_id(agent)
+    secret = unique("secretnote")
+    with cookie_stream(server, customer, last_event_id=start) as s:
+        mine = agent.create_ticket(requester_id=customer_user["id"],
+                                   subject="for customer 1")
+        theirs = agent.create_ticket(requester_id=customer2_user["id"],
+                                     subject="for customer 2 " + secret)
+        agent.post_message(mine["number"], "internal " + secret,
+                           kind="note")
+        agent.post_message(mine["number"], "public reply")
+        agent.post_message(theirs["number"], "reply to 2 " + secret)
+        agent.patch("/tickets/%d" % theirs["number"],
+                    json={"priority": "major"})
+        agent.patch("/tickets/%d" % mine["number"],
+                    json={"priority": "minor"})
+        history = agent.events(mine["number"])
+        sentinel = history[-1]["id"]
+        s.wait_for(lambda ev: ev["id"] == str(sentinel),
+                   what="the customer's own last event")
+        messages = [e for e in history if e["type"] == "message.created"]
+        assert len(messages) == 2
+        note_event = messages[0]["id"]
+        expected = [e["id"] for e in history if e["id"] != note_event]
+        got = [int(e["id"]) for e in s.received]
+        assert got == expected, (got, expected)
+        for ev in s.received:
+            data = check_event(ev)
+            assert data["ticket"] == mine["number"]
+            assert secret not in ev["data"]
+
+
+def test_customer_stream_by_bearer_is_isolated_too(server, agent, customer,
+                                                   customer_user,
+                                                   customer2_user):
+    start = newest_event_id(agent)
+    token_api = server.token_client(customer)
+    with bearer_stream(server, token_api, last_event_id=start) as s:
+        theirs = agent.create_ticket(requester_id=customer2_user["id"])
+        mine = agent.create_ticket(requester_id=customer_user["id"])
+        ev = s.wait_for(of_ticket(mine["number"]), what="own ticket")
+        assert [e for e in s.received
+                if of_ticket(theirs["number"])(e)] == []
+        assert int(ev["id"]) == agent.events(mine["number"])[0]["id"]
+
+
+def test_stream_of_disabled_user_is_refused(server, admin):
+    user, api = server.user_client(kind="agent")
+    bearer = server.token_client(api)
+    assert admin.delete("/users/%d" % user["id"]).status_code == 204
+    expect_error(refused(bearer), 401, "unauthenticated")
+
+
+def test_server_stops_cleanly_with_open_streams(start_server):
+    srv = start_server()
+    admin = srv.admin()
+    bearer = srv.token_client(admin)
+    streams = [bearer_stream(srv, bearer) for _ in range(3)]
+    for s in streams:
+        assert s.connected.wait(10)
+    t = admin.create_ticket()
+    for s in streams:
+        s.wait_for(of_ticket(t["number"]))
+    problems = srv.stop()
+    for s in streams:
+        s.close()
+    assert problems == [], srv.report(problems)
