@@ -21,6 +21,7 @@ struct dk_config {
     const char *admin_email; /* first start only */
     const char *admin_password;
     bool is_shape_checked; /* DOCKET_CHECK_SHAPES=1 (test builds) */
+    const char *web_dir;   /* DOCKET_WEB_DIR: web/ from disk (dev) */
 };
 
 /* Fills config from argv options (those it knows; the rest are left for

@@ -189,5 +189,6 @@ enum dk_status dk_config_load(struct dk_arena *arena, int argc, char **argv,
     out->admin_password = getenv("DOCKET_ADMIN_PASSWORD");
     const char *shapes = getenv("DOCKET_CHECK_SHAPES");
     out->is_shape_checked = shapes && strcmp(shapes, "1") == 0;
+    out->web_dir = getenv("DOCKET_WEB_DIR");
     return DK_OK;
 }

@@ -83,6 +83,7 @@ static int run(const struct dk_config *config)
         .listen = config->listen,
         .n_threads = (unsigned)config->threads,
         .is_shape_checked = config->is_shape_checked,
+        .web_dir = config->web_dir,
     };
     if (dk_http_start(core, &http, &server, &err) != DK_OK) {
         goto out;

@@ -13,6 +13,8 @@ struct dk_http_config {
     const char *listen;    /* "127.0.0.1:8080", "[::1]:8080", ":8080" */
     unsigned n_threads;    /* worker threads (the pool size) */
     bool is_shape_checked; /* test builds: check every JSON answer's shape */
+    const char *web_dir;   /* serve web/ from here instead of the embedded
+                            * copy (development); NULL: embedded */
 };
 
 /* Starts serving core (borrowed; must outlive the server). Caller stops with

@@ -169,6 +169,7 @@ enum MHD_Result h_events_list(struct req *req);
 enum MHD_Result h_attachments_upload(struct req *req);
 enum MHD_Result h_attachments_get(struct req *req);
 enum MHD_Result h_stream(struct req *req);
+enum MHD_Result h_static(struct req *req);
 enum MHD_Result h_groups_list(struct req *req);
 enum MHD_Result h_groups_get(struct req *req);
 enum MHD_Result h_groups_create(struct req *req);

@@ -308,6 +308,9 @@ static enum MHD_Result dispatch(struct req *req)
             return res_fail(req, DK_METHOD, NULL, "method %s not allowed here",
                             req->method_text);
         }
+        if (req->method == M_GET && strncmp(req->path, "/api/", 5) != 0) {
+            return h_static(req);
+        }
         return res_fail(req, DK_NOT_FOUND, NULL, "no such resource");
     }
     if (req->is_too_large) {
