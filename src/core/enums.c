@@ -71,6 +71,33 @@ static enum dk_status require_settings_right(struct dk_ctx *ctx,
     return DK_OK;
 }
 
+/* The status.* or priority.* event of a change from old (NULL: created). */
+static enum dk_status write_event(struct dk_ctx *ctx, struct core_tx *ctx_tx,
+                                  enum dk_enum_table table,
+                                  const struct dk_enum_value *old,
+                                  const struct dk_enum_value *v,
+                                  struct dk_err *err)
+{
+    struct changes c;
+    changes_init(&c, ctx->arena);
+    if (!old || strcmp(old->name, v->name) != 0) {
+        changes_text(&c, "name", old ? old->name : NULL, v->name);
+    }
+    if (v->category && (!old || strcmp(old->category, v->category) != 0)) {
+        changes_text(&c, "category", old ? old->category : NULL, v->category);
+    }
+    if (old && old->position != v->position) {
+        changes_i64(&c, "position", true, old->position, true, v->position);
+    }
+    if (old && old->is_retired != v->is_retired) {
+        changes_i64(&c, "retired", true, old->is_retired, true, v->is_retired);
+    }
+    const char *type = dk_arena_printf(ctx->arena, "%s.%s", table_noun(table),
+                                       old ? "updated" : "created");
+    const char *extra = dk_arena_printf(ctx->arena, "\"key\":\"%s\"", v->key);
+    return core_event(ctx, ctx_tx, type, changes_event_data(&c, extra), err);
+}
+
 static enum dk_status finish_write(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                                    enum dk_enum_table table, const char *key,
                                    struct dk_enum_value *out, enum dk_status s,
@@ -116,6 +143,9 @@ enum dk_status dk_core_enum_create(struct dk_ctx *ctx, enum dk_enum_table table,
         return s;
     }
     s = dk_store_enum_insert(ctx_tx.tx, table, &v, err);
+    if (s == DK_OK) {
+        s = write_event(ctx, &ctx_tx, table, NULL, &v, err);
+    }
     return finish_write(ctx, &ctx_tx, table, in->key, out, s, err);
 }
 
@@ -140,11 +170,15 @@ enum dk_status dk_core_enum_update(struct dk_ctx *ctx, enum dk_enum_table table,
     }
     struct dk_enum_value v;
     s = dk_store_enum_get(ctx_tx.tx, table, key, &v, err);
+    struct dk_enum_value old = v;
     if (s == DK_OK) {
         s = apply_enum_input(table, &v, in, err);
     }
     if (s == DK_OK) {
         s = dk_store_enum_update(ctx_tx.tx, table, &v, err);
+    }
+    if (s == DK_OK) {
+        s = write_event(ctx, &ctx_tx, table, &old, &v, err);
     }
     return finish_write(ctx, &ctx_tx, table, key, out, s, err);
 }

@@ -132,6 +132,43 @@ static enum dk_status apply_user_input(struct dk_ctx *ctx, struct dk_user *u,
     return DK_OK;
 }
 
+/* The user.created/user.updated event: what changed, never a password. */
+static const char *user_event_data(struct dk_ctx *ctx,
+                                   const struct dk_user *old,
+                                   const struct dk_user *u, bool has_password)
+{
+    static const struct dk_user none = {0};
+    const struct dk_user *o = old ? old : &none;
+    struct changes c;
+    changes_init(&c, ctx->arena);
+    const char *fields[][3] = {
+        {"kind", o->kind, u->kind},
+        {"role", o->role, u->role},
+        {"name", o->name, u->name},
+        {"email", o->email, u->email},
+        {"availability", o->availability, u->availability},
+    };
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        const char *a = fields[i][1];
+        const char *b = fields[i][2];
+        if (!a || !b || strcmp(a, b) != 0) {
+            changes_text(&c, fields[i][0], a, b);
+        }
+    }
+    if (old && old->is_disabled != u->is_disabled) {
+        changes_i64(&c, "disabled", true, old->is_disabled, true,
+                    u->is_disabled);
+    }
+    if (old && (old->has_capacity != u->has_capacity ||
+                old->capacity != u->capacity)) {
+        changes_i64(&c, "capacity", old->has_capacity, old->capacity,
+                    u->has_capacity, u->capacity);
+    }
+    return changes_event_data(
+        &c, dk_arena_printf(ctx->arena, "\"user\":%lld%s", (long long)u->id,
+                            has_password ? ",\"password_changed\":true" : ""));
+}
+
 /* Finishes a write: commit, then read the user back for the answer. */
 static enum dk_status commit_and_read(struct dk_ctx *ctx,
                                       struct core_tx *ctx_tx, int64_t id,
@@ -177,6 +214,11 @@ enum dk_status dk_core_user_create(struct dk_ctx *ctx,
     }
     int64_t id = 0;
     s = dk_store_user_insert(ctx_tx.tx, &u, &id, err);
+    if (s == DK_OK) {
+        u.id = id;
+        s = core_event(ctx, &ctx_tx, "user.created",
+                       user_event_data(ctx, NULL, &u, false), err);
+    }
     if (s != DK_OK) {
         core_rollback(&ctx_tx);
         return s;
@@ -245,6 +287,7 @@ enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
     }
     struct dk_user u;
     s = dk_store_user_get(ctx_tx.tx, user_id, &u, err);
+    struct dk_user old = u;
     if (s == DK_OK && is_self) {
         s = check_self_update(ctx, &u, in, err);
     }
@@ -259,6 +302,10 @@ enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
     if (s == DK_OK) {
         u.updated_at_ms = dk_clock_now_ms();
         s = dk_store_user_update(ctx_tx.tx, &u, err);
+    }
+    if (s == DK_OK) {
+        s = core_event(ctx, &ctx_tx, "user.updated",
+                       user_event_data(ctx, &old, &u, in->has_password), err);
     }
     /* Disabling a user or changing their password ends their sessions;
      * disabling also revokes their tokens. */

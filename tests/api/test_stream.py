@@ -246,3 +246,51 @@ def test_server_stops_cleanly_with_open_streams(start_server):
     for s in streams:
         s.close()
     assert problems == [], srv.report(problems)
+
+
+def test_configuration_changes_are_events_for_agents_only(server, admin,
+                                                          agent, customer):
+    """Users, statuses and priorities are changed through the same write path
+    as tickets: each change is an event on the stream, never shown to
+    customers, and never carrying a password."""
+    since = newest_event_id(admin)
+    agent_stream = cookie_stream(server, agent, last_event_id=since)
+    customer_stream = cookie_stream(server, customer, last_event_id=since)
+    try:
+        email = unique("audit") + "@example.com"
+        user = admin.post("/users", json={
+            "name": "Audited", "email": email,
+            "password": "secret-password-1"}).json()
+        admin.patch("/users/%d" % user["id"],
+                    json={"name": "Audited Two", "password": "another-pw-2"})
+        key = unique("st").lower()
+        admin.post("/statuses", json={"key": key, "name": "Parked",
+                                      "category": "pending"})
+        admin.patch("/statuses/" + key, json={"name": "Parked long"})
+        created = agent_stream.wait_for(
+            lambda ev: ev["event"] == "user.created"
+            and (ev["json"] or {}).get("user") == user["id"])
+        data = check_event(created)
+        assert data["ticket"] is None
+        assert data["changes"]["email"] == [None, email]
+        updated = agent_stream.wait_for(
+            lambda ev: ev["event"] == "user.updated"
+            and (ev["json"] or {}).get("user") == user["id"])
+        data = check_event(updated)
+        assert data["changes"]["name"] == ["Audited", "Audited Two"]
+        assert data["password_changed"] is True
+        assert "secret-password-1" not in updated["data"]
+        assert "another-pw-2" not in updated["data"]
+        renamed = agent_stream.wait_for(
+            lambda ev: ev["event"] == "status.updated"
+            and (ev["json"] or {}).get("key") == key)
+        assert check_event(renamed)["changes"]["name"] == ["Parked",
+                                                           "Parked long"]
+        # The customer's stream carries none of it: a ticket of theirs,
+        # made afterwards, is the first thing they see.
+        mine = customer.create_ticket(subject="after the audit")
+        first = customer_stream.wait_for(lambda ev: ev["event"] != "")
+        assert check_event(first)["ticket"] == mine["number"]
+    finally:
+        agent_stream.close()
+        customer_stream.close()
