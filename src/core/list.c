@@ -176,14 +176,13 @@ static enum dk_status parse_search(struct dk_arena *arena, const char *text,
     if (dk_parse_id(t, &number)) {
         q->number_match = number;
     }
-    q->fts_query = dk_store_fts_expression(arena, text);
-    if (!q->fts_query && !q->number_match) {
-        /* Only blanks: no filter at all. */
-        return DK_OK;
+    struct dk_str rest = dk_str_make(text, len);
+    bool has_words = false;
+    for (size_t i = 0; i < rest.len && !has_words; i++) {
+        has_words = rest.ptr[i] != ' ' && rest.ptr[i] != '\t' &&
+                    rest.ptr[i] != '\n' && rest.ptr[i] != '\r';
     }
-    if (!q->fts_query) {
-        q->fts_query = NULL;
-    }
+    q->search = has_words ? dk_arena_strdup(arena, text) : NULL;
     return DK_OK;
 }
 

@@ -222,7 +222,9 @@ enum dk_status dk_store_begin(struct dk_store *store, enum dk_tx_mode mode,
     tx->conn_index = checkout(store);
     tx->conn = store->conns[tx->conn_index];
     enum dk_status s = store->ops->exec(
-        tx->conn, tx->is_write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+        tx->conn,
+        tx->is_write ? store->ops->begin_write_sql : store->ops->begin_read_sql,
+        err);
     if (s != DK_OK) {
         tx_end(tx);
         return s;
@@ -398,10 +400,29 @@ struct dk_strs store_split_lines(struct dk_arena *arena, const char *text)
     return out;
 }
 
+bool store_next_word(struct dk_str *rest, struct dk_str *word)
+{
+    size_t i = 0;
+    while (i < rest->len && (rest->ptr[i] == ' ' || rest->ptr[i] == '\t' ||
+                             rest->ptr[i] == '\n' || rest->ptr[i] == '\r')) {
+        i++;
+    }
+    size_t start = i;
+    while (i < rest->len && rest->ptr[i] != ' ' && rest->ptr[i] != '\t' &&
+           rest->ptr[i] != '\n' && rest->ptr[i] != '\r') {
+        i++;
+    }
+    *word = dk_str_make(rest->ptr + start, i - start);
+    *rest = dk_str_make(rest->ptr + i, rest->len - i);
+    return word->len > 0;
+}
+
 /* ---- run-time SQL ---- */
 
-void sqlb_init(struct sqlb *b, struct dk_arena *arena)
+void sqlb_init(struct sqlb *b, struct dk_tx *tx)
 {
+    struct dk_arena *arena = tx->arena;
+    b->ops = tx->store->ops;
     dk_buf_init_arena(&b->sql, arena, 64 * 1024);
     b->values = NULL;
     b->n_values = 0;

@@ -43,6 +43,17 @@ struct dk_store_ops {
     void (*finish)(struct db_stmt *st);
     /* Rows changed by the last statement. */
     int64_t (*changes)(struct db_conn *conn);
+    /* Statements that open a read and a write transaction. */
+    const char *begin_read_sql;
+    const char *begin_write_sql;
+    /* Full-text search: the match expression of the user's words (NULL
+     * when they hold nothing searchable), and the two conditions that use
+     * it, each with one '?' for the expression: tickets whose subject or
+     * description match, and ticket ids of matching messages ("m" is the
+     * message row; the caller may add conditions on it). */
+    const char *(*fts_expression)(struct dk_arena *arena, const char *words);
+    const char *fts_ticket_sql;
+    const char *fts_message_sql;
 };
 
 extern const struct dk_store_ops dk_store_sqlite_ops;
@@ -111,9 +122,11 @@ struct sqlb {
     size_t n_values;
     size_t cap_values;
     struct dk_arena *arena;
+    const struct dk_store_ops *ops; /* for backend fragments */
 };
 
-void sqlb_init(struct sqlb *b, struct dk_arena *arena);
+/* Starts an empty query for tx (its arena and backend). */
+void sqlb_init(struct sqlb *b, struct dk_tx *tx);
 void sqlb_sql(struct sqlb *b, const char *text);
 void sqlb_i64(struct sqlb *b, int64_t v); /* appends a value, no text */
 void sqlb_text(struct sqlb *b, const char *v);
@@ -122,6 +135,10 @@ void sqlb_in(struct sqlb *b, const struct dk_strs *items);
 /* Prepares the statement (not cached) and binds every value. */
 DK_MUST_USE enum dk_status sqlb_open(struct sqlb *b, struct q *q,
                                      struct dk_tx *tx, struct dk_err *err);
+
+/* Moves *rest past blanks and the next word (anything up to a blank),
+ * returned in *word; false when no word is left. */
+bool store_next_word(struct dk_str *rest, struct dk_str *word);
 
 /* Fails with DK_INTERNAL, logging the backend's message (never shown). */
 enum dk_status store_internal(struct dk_err *err, const char *what,

@@ -231,6 +231,34 @@ static int64_t sqlite_changes(struct db_conn *conn)
     return sqlite3_changes64(conn->db);
 }
 
+/* FTS5 query syntax: each word becomes a quoted string (quotes doubled), so
+ * no user text is ever read as an operator; the last word is a prefix. */
+static const char *sqlite_fts_expression(struct dk_arena *arena,
+                                         const char *words)
+{
+    struct dk_buf out;
+    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 3 + 64);
+    struct dk_str rest = dk_str_cstr(words);
+    struct dk_str word;
+    size_t n_words = 0;
+    while (store_next_word(&rest, &word)) {
+        dk_buf_appends(&out, n_words ? " \"" : "\"");
+        for (size_t j = 0; j < word.len; j++) {
+            if (word.ptr[j] == '"') {
+                dk_buf_appendc(&out, '"');
+            }
+            dk_buf_appendc(&out, word.ptr[j]);
+        }
+        dk_buf_appendc(&out, '"');
+        n_words++;
+    }
+    if (n_words == 0 || out.has_failed) {
+        return NULL;
+    }
+    dk_buf_appendc(&out, '*');
+    return dk_buf_take(&out);
+}
+
 const struct dk_store_ops dk_store_sqlite_ops = {
     .name = "sqlite",
     .connect = sqlite_connect,
@@ -248,4 +276,14 @@ const struct dk_store_ops dk_store_sqlite_ops = {
     .col_blob = sqlite_col_blob,
     .finish = sqlite_finish,
     .changes = sqlite_changes,
+    /* IMMEDIATE takes the write lock at once: a deferred transaction that
+     * upgrades later can fail with SQLITE_BUSY after doing its reads. */
+    .begin_read_sql = "BEGIN",
+    .begin_write_sql = "BEGIN IMMEDIATE",
+    .fts_expression = sqlite_fts_expression,
+    .fts_ticket_sql = "t.id IN (SELECT rowid FROM ticket_fts "
+                      "WHERE ticket_fts MATCH ?)",
+    .fts_message_sql = "SELECT m.ticket_id FROM message_fts "
+                       "JOIN messages m ON m.id = message_fts.rowid "
+                       "WHERE message_fts MATCH ?",
 };

@@ -374,9 +374,9 @@ struct dk_ticket_query {
     int64_t created_before_ms;
     int64_t deadline_before_ms;
     bool is_unread_only;     /* needs reader_id */
-    const char *fts_query;   /* backend match expression; NULL: none */
+    const char *search;      /* the user's words; NULL: no text search */
     bool is_internal_hidden; /* search skips notes (customers) */
-    int64_t number_match;    /* with fts_query: also this number; 0 none */
+    int64_t number_match;    /* with search: also this number; 0 none */
     struct dk_sort_key sort[DK_MAX_SORT_KEYS];
     size_t n_sort;      /* number is appended as the final key */
     const char *cursor; /* NULL: first page */
@@ -396,10 +396,6 @@ DK_MUST_USE enum dk_status dk_store_ticket_list(struct dk_tx *tx,
                                                 const struct dk_ticket_query *q,
                                                 struct dk_ticket_page *out,
                                                 struct dk_err *err);
-
-/* Builds the backend's full-text match expression for the user's words:
- * every word required, the last as a prefix. NULL when q has no words. */
-const char *dk_store_fts_expression(struct dk_arena *arena, const char *q);
 
 /* ---- messages ---- */
 

@@ -517,17 +517,19 @@ static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq)
         sqlb_sql(b, " AND (tr.seen_event_id IS NULL OR "
                     "tr.seen_event_id < t.last_event_id)");
     }
-    if (tq->fts_query || tq->number_match) {
+    const struct dk_store_ops *ops = b->ops;
+    const char *expression =
+        tq->search ? ops->fts_expression(b->arena, tq->search) : NULL;
+    if (tq->search || tq->number_match) {
         sqlb_sql(b, " AND (t.number = ?");
         sqlb_i64(b, tq->number_match);
-        if (tq->fts_query) {
-            sqlb_sql(b, " OR t.id IN (SELECT rowid FROM ticket_fts "
-                        "WHERE ticket_fts MATCH ?)"
-                        " OR t.id IN (SELECT m.ticket_id FROM message_fts "
-                        "JOIN messages m ON m.id = message_fts.rowid "
-                        "WHERE message_fts MATCH ?");
-            sqlb_text(b, tq->fts_query);
-            sqlb_text(b, tq->fts_query);
+        if (expression) {
+            sqlb_sql(b, " OR ");
+            sqlb_sql(b, ops->fts_ticket_sql);
+            sqlb_text(b, expression);
+            sqlb_sql(b, " OR t.id IN (");
+            sqlb_sql(b, ops->fts_message_sql);
+            sqlb_text(b, expression);
             if (tq->is_internal_hidden) {
                 sqlb_sql(b, " AND m.kind <> 'note'");
             }
@@ -542,7 +544,7 @@ static enum dk_status count_tickets(struct dk_tx *tx,
                                     int64_t *total, struct dk_err *err)
 {
     struct sqlb b;
-    sqlb_init(&b, tx->arena);
+    sqlb_init(&b, tx);
     sqlb_sql(&b, "SELECT COUNT(*)" TICKET_FROM);
     sqlb_i64(&b, tq->reader_id);
     ticket_filters(&b, tq);
@@ -599,7 +601,7 @@ enum dk_status dk_store_ticket_list(struct dk_tx *tx,
     size_t n_cols = sort_columns(tq, cols);
     uint32_t signature = sort_signature(cols, n_cols);
     struct sqlb b;
-    sqlb_init(&b, tx->arena);
+    sqlb_init(&b, tx);
     enum dk_status s = build_list_sql(&b, tq, cols, n_cols, signature, err);
     if (s == DK_OK) {
         s = count_tickets(tx, tq, &out->total, err);
@@ -637,43 +639,4 @@ enum dk_status dk_store_ticket_list(struct dk_tx *tx,
         s = read_ticket_sets(tx, &out->items[i], err);
     }
     return s;
-}
-
-/* FTS5 query syntax: each word becomes a quoted string (quotes doubled), so
- * no user text is ever read as an operator; the last word is a prefix. */
-const char *dk_store_fts_expression(struct dk_arena *arena, const char *text)
-{
-    struct dk_buf out;
-    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 3 + 64);
-    struct dk_str rest = dk_str_cstr(text);
-    size_t n_words = 0;
-    while (rest.len) {
-        size_t i = 0;
-        while (i < rest.len && (rest.ptr[i] == ' ' || rest.ptr[i] == '\t' ||
-                                rest.ptr[i] == '\n' || rest.ptr[i] == '\r')) {
-            i++;
-        }
-        size_t start = i;
-        while (i < rest.len && rest.ptr[i] != ' ' && rest.ptr[i] != '\t' &&
-               rest.ptr[i] != '\n' && rest.ptr[i] != '\r') {
-            i++;
-        }
-        if (i > start) {
-            dk_buf_appends(&out, n_words ? " \"" : "\"");
-            for (size_t j = start; j < i; j++) {
-                if (rest.ptr[j] == '"') {
-                    dk_buf_appendc(&out, '"');
-                }
-                dk_buf_appendc(&out, rest.ptr[j]);
-            }
-            dk_buf_appendc(&out, '"');
-            n_words++;
-        }
-        rest = dk_str_make(rest.ptr + i, rest.len - i);
-    }
-    if (n_words == 0 || out.has_failed) {
-        return NULL;
-    }
-    dk_buf_appendc(&out, '*');
-    return dk_buf_take(&out);
 }
