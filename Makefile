@@ -40,8 +40,11 @@ unit: test-build
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  meson test -C $(TEST) --print-errorlogs -q
 
+# The API suite runs twice: on SQLite and on a throwaway PostgreSQL cluster.
 api: test-build
 	DOCKET_BIN=$(TEST)/docket $(PYTHON) -m pytest tests/api -q -p no:cacheprovider
+	DOCKET_BIN=$(TEST)/docket DOCKET_TEST_BACKEND=pg \
+	  $(PYTHON) -m pytest tests/api -q -p no:cacheprovider
 
 test: setup test-build
 	@$(MAKE) --no-print-directory unit

@@ -50,6 +50,6 @@ int dk_status_http(enum dk_status s);
 const char *dk_status_code(enum dk_status s);
 
 /* Aborts the process with a message: an impossible state was reached. */
-_Noreturn void dk_bug(const char *what);
+_Noreturn void dk_bug(const char *what) __attribute__((noreturn));
 
 #endif

@@ -32,6 +32,7 @@ static bool session_open(struct session *s, int argc, char **argv,
         return false;
     }
     struct dk_store_config store_config = {.sqlite_path = s->config.db,
+                                           .pg_conninfo = s->config.pg,
                                            .n_connections = 2};
     if (dk_core_open(&store_config, &s->core, &err) != DK_OK) {
         fprintf(stderr, "docket %s: %s\n", command, err.message);

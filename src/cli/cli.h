@@ -17,6 +17,7 @@ enum {
 struct dk_config {
     const char *listen;      /* default 127.0.0.1:8080 */
     const char *db;          /* default ./docket.db */
+    const char *pg;          /* PostgreSQL URI or conninfo; NULL: SQLite */
     int64_t threads;         /* default 4 */
     const char *admin_email; /* first start only */
     const char *admin_password;

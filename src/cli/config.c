@@ -19,6 +19,7 @@ static const struct option_def options[] = {
     {"--listen", "DOCKET_LISTEN", "listen"},
     {"--db", "DOCKET_DB", "db"},
     {"--threads", "DOCKET_THREADS", "threads"},
+    {"--pg", "DOCKET_PG", "pg"},
 };
 
 /* Stores value for option index i unless already set. */
@@ -33,6 +34,11 @@ static enum dk_status set_option(struct dk_config *c, size_t i,
             return dk_fail(err, DK_INVALID, "db", "%s: 'db' is empty", where);
         }
         c->db = value;
+    } else if (i == 3 && !c->pg) {
+        if (!*value) {
+            return dk_fail(err, DK_INVALID, "pg", "%s: 'pg' is empty", where);
+        }
+        c->pg = value;
     } else if (i == 2 && !c->threads) {
         int64_t n = 0;
         if (!dk_parse_i64(dk_str_cstr(value), &n) || n < 1 || n > 64) {

@@ -11,22 +11,25 @@
 
 static void print_serve_help(void)
 {
-    printf("usage: docket serve [options]\n"
-           "\n"
-           "  --listen HOST:PORT  address to listen on (DOCKET_LISTEN;\n"
-           "                      default 127.0.0.1:8080; [::1]:8080 for "
-           "IPv6)\n"
-           "  --db PATH           SQLite database file (DOCKET_DB; default\n"
-           "                      ./docket.db, created when missing)\n"
-           "  --threads N         HTTP worker threads (DOCKET_THREADS; "
-           "default 4)\n"
-           "  --config FILE       'key = value' file with listen, db, "
-           "threads\n"
-           "                      (DOCKET_CONFIG); flags and environment win\n"
-           "\n"
-           "On first start the admin account is created from\n"
-           "DOCKET_ADMIN_EMAIL (default admin@example.com) and\n"
-           "DOCKET_ADMIN_PASSWORD (default: generated and printed once).\n");
+    printf(
+        "usage: docket serve [options]\n"
+        "\n"
+        "  --listen HOST:PORT  address to listen on (DOCKET_LISTEN;\n"
+        "                      default 127.0.0.1:8080; [::1]:8080 for "
+        "IPv6)\n"
+        "  --db PATH           SQLite database file (DOCKET_DB; default\n"
+        "                      ./docket.db, created when missing)\n"
+        "  --threads N         HTTP worker threads (DOCKET_THREADS; "
+        "default 4)\n"
+        "  --pg URI            use PostgreSQL instead of SQLite (DOCKET_PG;\n"
+        "                      e.g. postgresql://docket@127.0.0.1/docket)\n"
+        "  --config FILE       'key = value' file with listen, db, "
+        "threads\n"
+        "                      (DOCKET_CONFIG); flags and environment win\n"
+        "\n"
+        "On first start the admin account is created from\n"
+        "DOCKET_ADMIN_EMAIL (default admin@example.com) and\n"
+        "DOCKET_ADMIN_PASSWORD (default: generated and printed once).\n");
 }
 
 /* Blocks the stop signals in every thread; main waits for them. */
@@ -71,6 +74,7 @@ static int run(const struct dk_config *config)
     int rc = DK_EXIT_FAILURE;
     struct dk_store_config store_config = {
         .sqlite_path = config->db,
+        .pg_conninfo = config->pg,
         .n_connections = (unsigned)config->threads + 2,
     };
     if (dk_core_open(&store_config, &core, &err) != DK_OK) {
@@ -89,7 +93,8 @@ static int run(const struct dk_config *config)
         goto out;
     }
     dk_log_info("docket: serving on http://%s (database %s, schema %d)",
-                config->listen, config->db, dk_core_schema_version(core));
+                config->listen, config->pg ? "PostgreSQL" : config->db,
+                dk_core_schema_version(core));
     int sig = 0;
     sigwait(&stop, &sig);
     dk_log_info("docket: %s received, stopping", strsignal(sig));

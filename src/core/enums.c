@@ -159,6 +159,11 @@ enum dk_status dk_core_enum_update(struct dk_ctx *ctx, enum dk_enum_table table,
     if (s != DK_OK) {
         return s;
     }
+    if (check_key("key", key, err) != DK_OK) {
+        /* Such a key cannot exist. */
+        return dk_fail(err, DK_NOT_FOUND, NULL, "%s not found",
+                       table_noun(table));
+    }
     if (in->has_key && strcmp(in->key, key) != 0) {
         return dk_fail(err, DK_INVALID, "key", "a %s's key cannot change",
                        table_noun(table));

@@ -295,6 +295,12 @@ static const char *clean_type(struct dk_arena *arena, const char *type)
     size_t len = strcspn(type, "; \t");
     char *out = dk_arena_strndup(arena, type, len > 127 ? 127 : len);
     dk_str_ascii_lower(out);
+    /* RFC 6838 names: anything else is not a media type we could trust. */
+    for (const char *p = out; *p; p++) {
+        if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789!#$&^_.+-/", *p)) {
+            return "application/octet-stream";
+        }
+    }
     return *out ? out : "application/octet-stream";
 }
 

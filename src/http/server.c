@@ -184,6 +184,7 @@ const char *req_header(struct req *req, const char *name)
 struct query_check {
     const char *const *allowed;
     const char *unknown;
+    const char *not_utf8; /* a parameter whose value is not UTF-8 */
     unsigned n_seen;
 };
 
@@ -191,13 +192,18 @@ static enum MHD_Result check_one_arg(void *cls, enum MHD_ValueKind kind,
                                      const char *key, const char *value)
 {
     (void)kind;
-    (void)value;
     struct query_check *c = cls;
     c->n_seen++;
     for (const char *const *a = c->allowed; *a; a++) {
-        if (strcmp(*a, key) == 0) {
-            return MHD_YES;
+        if (strcmp(*a, key) != 0) {
+            continue;
         }
+        /* Every value reaches core and the database as text. */
+        if (value && !dk_utf8_is_valid(value, strlen(value))) {
+            c->not_utf8 = key;
+            return MHD_NO;
+        }
+        return MHD_YES;
     }
     c->unknown = key;
     return MHD_NO;
@@ -206,9 +212,13 @@ static enum MHD_Result check_one_arg(void *cls, enum MHD_ValueKind kind,
 enum dk_status req_check_query(struct req *req, const char *const *allowed,
                                struct dk_err *err)
 {
-    struct query_check c = {allowed, NULL, 0};
+    struct query_check c = {allowed, NULL, NULL, 0};
     MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_one_arg,
                               &c);
+    if (c.not_utf8) {
+        return dk_fail(err, DK_INVALID, c.not_utf8, "'%s' is not valid UTF-8",
+                       c.not_utf8);
+    }
     if (c.unknown) {
         return dk_fail(err, DK_INVALID, c.unknown,
                        "unknown query parameter '%.64s'", c.unknown);

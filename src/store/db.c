@@ -86,19 +86,20 @@ static enum dk_status migrate(struct dk_store *store, struct db_conn *conn,
 {
     static const char create[] =
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
-    enum dk_status s = store->ops->exec(conn, create, err);
+        "version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)";
+    /* Inside the write transaction, so that nodes starting together on one
+     * PostgreSQL migrate one after the other. */
+    enum dk_status s = store->ops->exec(conn, store->ops->begin_write_sql, err);
     if (s != DK_OK) {
         return s;
     }
-    s = store->ops->exec(conn, "BEGIN IMMEDIATE", err);
-    if (s != DK_OK) {
-        return s;
-    }
+    s = store->ops->exec(conn, create, err);
     int current = 0;
-    s = read_schema_version(store, conn, &current, err);
+    if (s == DK_OK) {
+        s = read_schema_version(store, conn, &current, err);
+    }
     int newest = current;
-    for (const struct dk_embedded *m = dk_sqlite_migrations;
+    for (const struct dk_embedded *m = store->ops->migrations;
          s == DK_OK && m->path; m++) {
         int v = migration_version(m->path);
         if (v <= current) {
@@ -125,10 +126,13 @@ enum dk_status dk_store_open(const struct dk_store_config *config,
                              struct dk_store **out, struct dk_err *err)
 {
     struct dk_store *store = dk_xcalloc(1, sizeof(*store));
-    store->ops = &dk_store_sqlite_ops;
+    bool is_pg = config->pg_conninfo != NULL;
+    store->ops = is_pg ? &dk_store_pg_ops : &dk_store_sqlite_ops;
     store->config = *config;
-    store->sqlite_path = dk_xstrdup(config->sqlite_path);
-    store->config.sqlite_path = store->sqlite_path;
+    store->target =
+        dk_xstrdup(is_pg ? config->pg_conninfo : config->sqlite_path);
+    store->config.sqlite_path = is_pg ? NULL : store->target;
+    store->config.pg_conninfo = is_pg ? store->target : NULL;
     store->n_conns = config->n_connections < 2 ? 2 : config->n_connections;
     store->conns = dk_xcalloc(store->n_conns, sizeof(*store->conns));
     store->is_busy = dk_xcalloc(store->n_conns, sizeof(*store->is_busy));
@@ -163,7 +167,7 @@ void dk_store_free(struct dk_store *store)
     pthread_mutex_destroy(&store->writer_lock);
     free(store->conns);
     free(store->is_busy);
-    free(store->sqlite_path);
+    free(store->target);
     free(store);
 }
 

@@ -286,4 +286,5 @@ const struct dk_store_ops dk_store_sqlite_ops = {
     .fts_message_sql = "SELECT m.ticket_id FROM message_fts "
                        "JOIN messages m ON m.id = message_fts.rowid "
                        "WHERE message_fts MATCH ?",
+    .migrations = dk_sqlite_migrations,
 };

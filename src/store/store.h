@@ -23,7 +23,9 @@ struct dk_store;
 struct dk_tx;
 
 struct dk_store_config {
-    const char *sqlite_path; /* the database file */
+    const char *sqlite_path; /* the database file (when pg_conninfo is NULL) */
+    const char *pg_conninfo; /* PostgreSQL connection string or URI; NULL:
+                              * SQLite */
     unsigned n_connections;  /* pool size, at least 2 */
 };
 

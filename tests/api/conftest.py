@@ -13,9 +13,25 @@ shapes in shapes.py. Signed-in clients are module-scoped: an argon2id sign-in
 costs about 0.1 s, so tests reuse them and make their own data unique
 (harness.unique) instead of relying on an empty database.
 """
+import os
+
 import pytest
 
 import harness
+import pgcluster
+
+
+def pytest_sessionstart(session):
+    """DOCKET_TEST_BACKEND=pg runs every test on PostgreSQL: one throwaway
+    cluster for the session, a fresh database per server."""
+    if os.environ.get("DOCKET_TEST_BACKEND", "sqlite") == "pg":
+        harness.PG_CLUSTER = pgcluster.PgCluster().start()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if harness.PG_CLUSTER:
+        harness.PG_CLUSTER.stop()
+        harness.PG_CLUSTER = None
 
 
 def _start(tmp_path_factory, name, extra_env=None):

@@ -43,6 +43,9 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 _counter = itertools.count(1)
 
+# Set by conftest.py when the suite runs on PostgreSQL.
+PG_CLUSTER = None
+
 
 def unique(prefix="x"):
     """A short string unique within the test run (letters and digits)."""
@@ -93,10 +96,20 @@ class Server:
         self._admin = None
         self._log_file = None
         self.stopped = False
+        # The PostgreSQL backend (make api runs the suite on both): the
+        # cluster is started by conftest.py; each server gets a database.
+        self.pg_url = PG_CLUSTER.create_database() if PG_CLUSTER else None
 
     @property
     def base_url(self):
         return "http://127.0.0.1:%d" % self.port
+
+    def store_args(self):
+        """The options that select this server's database, for the CLI:
+        --pg URI on the PostgreSQL backend, else --db PATH."""
+        if self.pg_url:
+            return ["--pg", self.pg_url]
+        return ["--db", str(self.db_path)]
 
     def start(self):
         binary = binary_path()
@@ -117,8 +130,8 @@ class Server:
             self.port = free_port()
             self._log_file = open(self.log_path, "ab")
             self.proc = subprocess.Popen(
-                [str(binary), "serve", "--listen", "127.0.0.1:%d" % self.port,
-                 "--db", str(self.db_path)],
+                [str(binary), "serve", "--listen", "127.0.0.1:%d" % self.port]
+                + self.store_args(),
                 stdout=self._log_file, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, env=env, cwd=str(self.workdir))
             try:

@@ -490,3 +490,17 @@ def test_overlong_header_is_refused(server, agent):
 def test_server_is_still_healthy(server, agent):
     assert server.client().get("/health").json() == {"status": "ok"}
     assert agent.get("/me").status_code == 200
+
+
+def test_bytes_that_are_not_utf8_in_paths_and_headers(server, admin):
+    """Path keys and header values reach the database as text: bytes that
+    are not UTF-8 must be refused or cleaned, on every backend."""
+    r = admin.patch("/statuses/%FF", json={"name": "x"}, check=False)
+    expect_error(r, 404, "not_found")
+    r = admin.request("POST", "/attachments?name=a.bin", data=b"payload",
+                      headers={"Content-Type": "image/p\xffng"}, check=False)
+    assert r.status_code == 201, r.text
+    assert r.json()["type"] == "application/octet-stream"
+    r = admin.get("/tickets", params={"q": b"\xff\xfe".decode("latin-1")},
+                  check=False)
+    assert r.status_code == 200  # latin-1 text is sent as UTF-8: valid

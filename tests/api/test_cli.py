@@ -110,34 +110,34 @@ def test_serve_rejects_bad_configuration(tmp_path):
 
 def test_tokens_created_and_revoked_on_the_command_line(start_server):
     server = start_server()
-    db = server.workdir / "docket.db"
+    store = server.store_args()
     out, err = run(["token", "create", "--email", harness.ADMIN_EMAIL,
-                    "--name", "ci"], db)
+                    "--name", "ci"] + store)
     token = out.strip()
     assert token.startswith("dk_") and "shown only once" in err
     token_id = int(err.split("token ")[1].split(" ")[0])
     api = harness.Api(server.base_url, token=token)
     assert api.get("/me").json()["email"] == harness.ADMIN_EMAIL
-    run(["token", "revoke", str(token_id)], db)
+    run(["token", "revoke", str(token_id)] + store)
     r = requests.get(server.base_url + "/api/v1/me",
                      headers={"Authorization": "Bearer " + token}, timeout=30)
     assert r.status_code == 401
-    _, err = run(["token", "revoke", "abc"], db, expect=64)
-    _, err = run(["token", "revoke", "999"], db, expect=1)
+    _, err = run(["token", "revoke", "abc"] + store, expect=64)
+    _, err = run(["token", "revoke", "999"] + store, expect=1)
     assert "not found" in err
-    _, err = run(["token", "create", "--email", "nobody@example.com"], db,
+    _, err = run(["token", "create", "--email", "nobody@example.com"] + store,
                  expect=1)
 
 
 def test_password_set_on_the_command_line_signs_in(start_server):
     server = start_server()
-    db = server.workdir / "docket.db"
+    store = server.store_args()
     run(["user", "add", "--email", "bo@example.com", "--password",
-         "first-password"], db)
+         "first-password"] + store)
     api = harness.Api(server.base_url)
     api.login("bo@example.com", "first-password")
     run(["user", "passwd", "--email", "bo@example.com", "--password",
-         "second-password"], db)
+         "second-password"] + store)
     r = requests.post(server.base_url + "/api/v1/auth/login",
                       json={"email": "bo@example.com",
                             "password": "first-password"}, timeout=30)

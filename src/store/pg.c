@@ -1,0 +1,446 @@
+/* pg.c — the PostgreSQL backend of struct dk_store_ops (libpq).
+ *
+ * SQL arrives with '?' placeholders and is rewritten to $1…$n. Static
+ * statements are prepared once per connection (named by their cache slot);
+ * run-time statements go through PQexecParams. Results are read in text
+ * format; bytea comes back hex-encoded and is unescaped on demand.
+ * Every write transaction first takes one advisory lock: writers are
+ * serialised across all nodes, so event ids commit in increasing order and a
+ * stream reading "id > last" can never skip an event that commits late. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "store/internal.h"
+
+enum { CACHE_SLOTS = 256, MAX_PARAMS = 128 };
+
+struct db_stmt {
+    struct db_conn *conn;
+    bool is_cached;
+    bool is_prepared; /* cached: prepared on this connection */
+    char name[16];    /* cached: the prepared statement's name */
+    char *sql;        /* rewritten with $n; owned */
+    int n_params;
+    char *values[MAX_PARAMS]; /* owned copies; NULL for SQL NULL */
+    int lengths[MAX_PARAMS];
+    int formats[MAX_PARAMS]; /* 1: binary (bytea) */
+    PGresult *res;
+    int row;
+    int n_rows;
+    unsigned char *unescaped; /* the last bytea read; owned */
+};
+
+struct cache_slot {
+    const char *sql; /* address of the static SQL */
+    struct db_stmt stmt;
+};
+
+struct db_conn {
+    PGconn *pg;
+    int64_t last_changes;
+    struct cache_slot cache[CACHE_SLOTS];
+};
+
+/* ---- placeholders ---- */
+
+/* Rewrites '?' outside quotes to $1, $2, …; returns the count. */
+static char *rewrite_placeholders(const char *sql, int *n_params)
+{
+    struct dk_buf out;
+    dk_buf_init(&out, 1024 * 1024);
+    int n = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            quote = *p == quote ? 0 : quote;
+            dk_buf_appendc(&out, *p);
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            dk_buf_appendc(&out, *p);
+        } else if (*p == '?') {
+            dk_buf_appendf(&out, "$%d", ++n);
+        } else {
+            dk_buf_appendc(&out, *p);
+        }
+    }
+    if (out.has_failed) {
+        dk_bug("statement text too long");
+    }
+    *n_params = n;
+    return dk_buf_take(&out);
+}
+
+/* ---- errors ---- */
+
+static enum dk_status fail_pg(struct db_conn *conn, const PGresult *res,
+                              struct dk_err *err, const char *what)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (PQstatus(conn->pg) != CONNECTION_OK) {
+        dk_log_warn("store: database connection lost (%s)",
+                    PQerrorMessage(conn->pg));
+        return dk_fail(err, DK_BUSY, NULL,
+                       "the database is unavailable, try again");
+    }
+    if (state && strcmp(state, "23505") == 0) {
+        return dk_fail(err, DK_CONFLICT, NULL, "already exists");
+    }
+    if (state &&
+        (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+         strncmp(state, "57P", 3) == 0 || strncmp(state, "08", 2) == 0)) {
+        return dk_fail(err, DK_BUSY, NULL, "the database is busy, try again");
+    }
+    return store_internal(
+        err, what, res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg));
+}
+
+/* ---- connections ---- */
+
+static void forget_prepared(struct db_conn *conn)
+{
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        conn->cache[i].stmt.is_prepared = false;
+    }
+}
+
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static enum dk_status pg_connect(const struct dk_store_config *config,
+                                 struct db_conn **out, struct dk_err *err)
+{
+    struct db_conn *conn = dk_xcalloc(1, sizeof(*conn));
+    conn->pg = PQconnectdb(config->pg_conninfo);
+    if (PQstatus(conn->pg) != CONNECTION_OK) {
+        dk_log_error("store: cannot connect to PostgreSQL: %s",
+                     PQerrorMessage(conn->pg));
+        PQfinish(conn->pg);
+        free(conn);
+        return dk_fail(err, DK_BUSY, NULL,
+                       "cannot connect to PostgreSQL (see the log)");
+    }
+    PQsetNoticeProcessor(conn->pg, quiet_notices, NULL);
+    *out = conn;
+    return DK_OK;
+}
+
+static void stmt_clear(struct db_stmt *st)
+{
+    for (int i = 0; i < st->n_params; i++) {
+        free(st->values[i]);
+        st->values[i] = NULL;
+    }
+    PQclear(st->res);
+    st->res = NULL;
+    PQfreemem(st->unescaped);
+    st->unescaped = NULL;
+    st->row = 0;
+    st->n_rows = 0;
+}
+
+static void pg_disconnect(struct db_conn *conn)
+{
+    if (!conn) {
+        return;
+    }
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        stmt_clear(&conn->cache[i].stmt);
+        free(conn->cache[i].stmt.sql);
+    }
+    PQfinish(conn->pg);
+    free(conn);
+}
+
+/* A lost connection is re-opened before the next transaction; what was
+ * in flight has failed with DK_BUSY and was not committed. */
+static enum dk_status ensure_connected(struct db_conn *conn, struct dk_err *err)
+{
+    if (PQstatus(conn->pg) == CONNECTION_OK) {
+        return DK_OK;
+    }
+    PQreset(conn->pg);
+    forget_prepared(conn);
+    if (PQstatus(conn->pg) != CONNECTION_OK) {
+        return dk_fail(err, DK_BUSY, NULL,
+                       "the database is unavailable, try again");
+    }
+    dk_log_info("store: reconnected to PostgreSQL");
+    return DK_OK;
+}
+
+static enum dk_status pg_exec(struct db_conn *conn, const char *sql,
+                              struct dk_err *err)
+{
+    bool is_begin = strncmp(sql, "BEGIN", 5) == 0;
+    if (is_begin) {
+        enum dk_status s = ensure_connected(conn, err);
+        if (s != DK_OK) {
+            return s;
+        }
+    }
+    PGresult *res = PQexec(conn->pg, sql);
+    ExecStatusType rc = PQresultStatus(res);
+    enum dk_status s = DK_OK;
+    if (rc != PGRES_COMMAND_OK && rc != PGRES_TUPLES_OK) {
+        s = fail_pg(conn, res, err, "exec");
+    }
+    PQclear(res);
+    return s;
+}
+
+/* ---- statements ---- */
+
+static size_t slot_of(const char *sql)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 56) % CACHE_SLOTS;
+}
+
+static void stmt_init(struct db_stmt *st, struct db_conn *conn, const char *sql)
+{
+    memset(st, 0, sizeof(*st));
+    st->conn = conn;
+    st->sql = rewrite_placeholders(sql, &st->n_params);
+    if (st->n_params > MAX_PARAMS) {
+        dk_bug("too many statement parameters");
+    }
+}
+
+static enum dk_status pg_prepare(struct db_conn *conn, const char *sql,
+                                 bool is_static, struct db_stmt **out,
+                                 struct dk_err *err)
+{
+    (void)err;
+    if (is_static) {
+        size_t start = slot_of(sql);
+        for (size_t i = 0; i < CACHE_SLOTS; i++) {
+            size_t index = (start + i) % CACHE_SLOTS;
+            struct cache_slot *s = &conn->cache[index];
+            if (s->sql == sql) {
+                *out = &s->stmt;
+                return DK_OK;
+            }
+            if (!s->sql) {
+                s->sql = sql;
+                stmt_init(&s->stmt, conn, sql);
+                s->stmt.is_cached = true;
+                snprintf(s->stmt.name, sizeof(s->stmt.name), "dk%zu", index);
+                *out = &s->stmt;
+                return DK_OK;
+            }
+        }
+    }
+    struct db_stmt *st = dk_xcalloc(1, sizeof(*st));
+    stmt_init(st, conn, sql);
+    *out = st;
+    return DK_OK;
+}
+
+static void set_param(struct db_stmt *st, int idx, char *value, int len,
+                      int format)
+{
+    if (idx < 1 || idx > st->n_params) {
+        dk_bug("statement parameter out of range");
+    }
+    free(st->values[idx - 1]);
+    st->values[idx - 1] = value;
+    st->lengths[idx - 1] = len;
+    st->formats[idx - 1] = format;
+}
+
+static void pg_bind_i64(struct db_stmt *st, int idx, int64_t v)
+{
+    char text[32];
+    int n = snprintf(text, sizeof(text), "%lld", (long long)v);
+    set_param(st, idx, dk_xstrndup(text, (size_t)n), n, 0);
+}
+
+static void pg_bind_text(struct db_stmt *st, int idx, const char *ptr,
+                         size_t len)
+{
+    set_param(st, idx, dk_xstrndup(ptr, len), (int)len, 0);
+}
+
+static void pg_bind_blob(struct db_stmt *st, int idx, const void *ptr,
+                         size_t len)
+{
+    char *copy = dk_xmalloc(len ? len : 1);
+    if (len) {
+        memcpy(copy, ptr, len);
+    }
+    set_param(st, idx, copy, (int)len, 1);
+}
+
+static void pg_bind_null(struct db_stmt *st, int idx)
+{
+    set_param(st, idx, NULL, 0, 0);
+}
+
+static enum dk_status run(struct db_stmt *st, struct dk_err *err)
+{
+    struct db_conn *conn = st->conn;
+    const char *const *values = (const char *const *)st->values;
+    if (st->is_cached && !st->is_prepared) {
+        PGresult *prep = PQprepare(conn->pg, st->name, st->sql, 0, NULL);
+        bool is_ok = PQresultStatus(prep) == PGRES_COMMAND_OK;
+        enum dk_status s = is_ok ? DK_OK : fail_pg(conn, prep, err, "prepare");
+        PQclear(prep);
+        if (s != DK_OK) {
+            return s;
+        }
+        st->is_prepared = true;
+    }
+    st->res = st->is_cached
+                  ? PQexecPrepared(conn->pg, st->name, st->n_params, values,
+                                   st->lengths, st->formats, 0)
+                  : PQexecParams(conn->pg, st->sql, st->n_params, NULL, values,
+                                 st->lengths, st->formats, 0);
+    ExecStatusType rc = PQresultStatus(st->res);
+    if (rc != PGRES_TUPLES_OK && rc != PGRES_COMMAND_OK) {
+        return fail_pg(conn, st->res, err, "statement");
+    }
+    int64_t changed = 0;
+    const char *tuples = PQcmdTuples(st->res);
+    if (tuples && *tuples && dk_parse_i64(dk_str_cstr(tuples), &changed)) {
+        conn->last_changes = changed;
+    } else {
+        conn->last_changes = 0;
+    }
+    st->n_rows = PQntuples(st->res);
+    st->row = -1;
+    return DK_OK;
+}
+
+static enum dk_status pg_step(struct db_stmt *st, bool *has_row,
+                              struct dk_err *err)
+{
+    *has_row = false;
+    if (!st->res) {
+        enum dk_status s = run(st, err);
+        if (s != DK_OK) {
+            return s;
+        }
+    }
+    st->row++;
+    *has_row = st->row < st->n_rows;
+    return DK_OK;
+}
+
+static int64_t pg_col_i64(struct db_stmt *st, int col)
+{
+    int64_t v = 0;
+    if (!PQgetisnull(st->res, st->row, col)) {
+        const char *text = PQgetvalue(st->res, st->row, col);
+        if (!dk_parse_i64(dk_str_cstr(text), &v)) {
+            dk_bug("integer column holds something else");
+        }
+    }
+    return v;
+}
+
+static bool pg_col_is_null(struct db_stmt *st, int col)
+{
+    return PQgetisnull(st->res, st->row, col) != 0;
+}
+
+static const char *pg_col_text(struct db_stmt *st, int col, size_t *len)
+{
+    *len = (size_t)PQgetlength(st->res, st->row, col);
+    return PQgetvalue(st->res, st->row, col);
+}
+
+static const void *pg_col_blob(struct db_stmt *st, int col, size_t *len)
+{
+    PQfreemem(st->unescaped);
+    size_t n = 0;
+    st->unescaped = PQunescapeBytea(
+        (const unsigned char *)PQgetvalue(st->res, st->row, col), &n);
+    if (!st->unescaped) {
+        dk_bug("cannot decode bytea");
+    }
+    *len = n;
+    return st->unescaped;
+}
+
+static void pg_finish(struct db_stmt *st)
+{
+    if (!st) {
+        return;
+    }
+    stmt_clear(st);
+    if (!st->is_cached) {
+        free(st->sql);
+        free(st);
+    }
+}
+
+static int64_t pg_changes(struct db_conn *conn)
+{
+    return conn->last_changes;
+}
+
+static bool is_term_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
+}
+
+/* to_tsquery syntax: every run of letters and digits of the user's words
+ * becomes a term (anything else could be an operator), the terms are
+ * joined with & and the last one is a prefix. */
+static const char *pg_fts_expression(struct dk_arena *arena, const char *words)
+{
+    struct dk_buf out;
+    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 4 + 64);
+    size_t n_terms = 0;
+    for (const char *p = words; *p;) {
+        if (!is_term_byte((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        dk_buf_appends(&out, n_terms ? " & " : "");
+        while (*p && is_term_byte((unsigned char)*p)) {
+            dk_buf_appendc(&out, *p++);
+        }
+        n_terms++;
+    }
+    if (n_terms == 0 || out.has_failed) {
+        return NULL;
+    }
+    dk_buf_appends(&out, ":*");
+    return dk_buf_take(&out);
+}
+
+const struct dk_store_ops dk_store_pg_ops = {
+    .name = "postgresql",
+    .connect = pg_connect,
+    .disconnect = pg_disconnect,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .bind_i64 = pg_bind_i64,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .col_i64 = pg_col_i64,
+    .col_is_null = pg_col_is_null,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .finish = pg_finish,
+    .changes = pg_changes,
+    .begin_read_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
+    .begin_write_sql = "BEGIN; SELECT pg_advisory_xact_lock(7266355)",
+    .fts_expression = pg_fts_expression,
+    .fts_ticket_sql = "t.search @@ to_tsquery('docket', ?)",
+    .fts_message_sql = "SELECT m.ticket_id FROM messages m "
+                       "WHERE m.search @@ to_tsquery('docket', ?)",
+    .migrations = dk_pg_migrations,
+};
