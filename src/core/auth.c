@@ -83,7 +83,7 @@ enum dk_status dk_core_seed(struct dk_core *core, struct dk_arena *arena,
     struct dk_actor system = {0};
     struct dk_ctx ctx = {core, &system, arena};
     struct core_tx ctx_tx;
-    enum dk_status s = core_begin(&ctx, DK_TX_WRITE, &ctx_tx, err);
+    enum dk_status s = core_begin(&ctx, DK_TX_READ, &ctx_tx, err);
     if (s != DK_OK) {
         return s;
     }
@@ -110,7 +110,25 @@ enum dk_status dk_core_seed(struct dk_core *core, struct dk_arena *arena,
         .password = password,
     };
     struct dk_user user;
-    return dk_core_user_create(&ctx, &in, &user, err);
+    s = core_user_prepare(&ctx, &in, &user, err);
+    if (s == DK_OK) {
+        s = core_begin(&ctx, DK_TX_WRITE, &ctx_tx, err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    /* Counted again under the write lock: nodes starting together on one
+     * PostgreSQL create the admin once. */
+    s = dk_store_user_count(ctx_tx.tx, &n_users, err);
+    if (s == DK_OK && n_users == 0) {
+        s = core_user_insert(&ctx, &ctx_tx, &user, err);
+    }
+    if (s != DK_OK || n_users > 0) {
+        core_rollback(&ctx_tx);
+        *generated = NULL;
+        return s;
+    }
+    return core_commit(&ctx, &ctx_tx, err);
 }
 
 /* ---- sessions ---- */

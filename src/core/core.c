@@ -45,6 +45,17 @@ void dk_core_set_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
 {
     core->commit_hook = fn;
     core->commit_hook_user = user;
+    /* Events committed by other nodes reach the same hook. */
+    if (!fn) {
+        dk_store_unwatch(core->store);
+        return;
+    }
+    struct dk_err err;
+    if (dk_store_watch(core->store, fn, user, &err) != DK_OK) {
+        dk_log_warn("core: not watching other nodes' events (%s); they "
+                    "arrive by polling",
+                    err.message);
+    }
 }
 
 int dk_core_schema_version(const struct dk_core *core)

@@ -72,6 +72,17 @@ core_write_message(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                    struct dk_ticket *t, const struct dk_message_input *in,
                    struct dk_message *m, struct dk_err *err);
 
+/* A new user from in (validated, password hashed: slow, so outside any
+ * transaction), then its insert and user.created event inside ctx_tx. */
+DK_MUST_USE enum dk_status core_user_prepare(struct dk_ctx *ctx,
+                                             const struct dk_user_input *in,
+                                             struct dk_user *u,
+                                             struct dk_err *err);
+DK_MUST_USE enum dk_status core_user_insert(struct dk_ctx *ctx,
+                                            struct core_tx *ctx_tx,
+                                            struct dk_user *u,
+                                            struct dk_err *err);
+
 /* Validation shared by commands. Each fails with DK_INVALID naming field. */
 DK_MUST_USE enum dk_status check_text(const char *field, const char *s,
                                       size_t min_chars, size_t max_chars,

@@ -182,6 +182,37 @@ static enum dk_status commit_and_read(struct dk_ctx *ctx,
     return core_commit(ctx, ctx_tx, err);
 }
 
+enum dk_status core_user_prepare(struct dk_ctx *ctx,
+                                 const struct dk_user_input *in,
+                                 struct dk_user *u, struct dk_err *err)
+{
+    if (!in->has_name || !in->has_email) {
+        return dk_fail(err, DK_INVALID, in->has_name ? "email" : "name",
+                       "'%s' is required", in->has_name ? "email" : "name");
+    }
+    memset(u, 0, sizeof(*u));
+    u->kind = "agent";
+    u->role = "agent";
+    u->availability = "offline";
+    u->created_at_ms = dk_clock_now_ms();
+    if (in->has_kind && in->kind && strcmp(in->kind, "customer") == 0) {
+        u->role = "customer";
+    }
+    u->updated_at_ms = u->created_at_ms;
+    return apply_user_input(ctx, u, in, err);
+}
+
+enum dk_status core_user_insert(struct dk_ctx *ctx, struct core_tx *ctx_tx,
+                                struct dk_user *u, struct dk_err *err)
+{
+    enum dk_status s = dk_store_user_insert(ctx_tx->tx, u, &u->id, err);
+    if (s == DK_OK) {
+        s = core_event(ctx, ctx_tx, "user.created",
+                       user_event_data(ctx, NULL, u, false), err);
+    }
+    return s;
+}
+
 enum dk_status dk_core_user_create(struct dk_ctx *ctx,
                                    const struct dk_user_input *in,
                                    struct dk_user *out, struct dk_err *err)
@@ -189,21 +220,8 @@ enum dk_status dk_core_user_create(struct dk_ctx *ctx,
     if (!dk_rights_of(ctx->actor).can_manage_users) {
         return dk_fail(err, DK_DENIED, NULL, "only admins create users");
     }
-    if (!in->has_name || !in->has_email) {
-        return dk_fail(err, DK_INVALID, in->has_name ? "email" : "name",
-                       "'%s' is required", in->has_name ? "email" : "name");
-    }
-    struct dk_user u = {
-        .kind = "agent",
-        .role = "agent",
-        .availability = "offline",
-        .created_at_ms = dk_clock_now_ms(),
-    };
-    if (in->has_kind && in->kind && strcmp(in->kind, "customer") == 0) {
-        u.role = "customer";
-    }
-    u.updated_at_ms = u.created_at_ms;
-    enum dk_status s = apply_user_input(ctx, &u, in, err);
+    struct dk_user u;
+    enum dk_status s = core_user_prepare(ctx, in, &u, err);
     if (s != DK_OK) {
         return s;
     }
@@ -212,18 +230,12 @@ enum dk_status dk_core_user_create(struct dk_ctx *ctx,
     if (s != DK_OK) {
         return s;
     }
-    int64_t id = 0;
-    s = dk_store_user_insert(ctx_tx.tx, &u, &id, err);
-    if (s == DK_OK) {
-        u.id = id;
-        s = core_event(ctx, &ctx_tx, "user.created",
-                       user_event_data(ctx, NULL, &u, false), err);
-    }
+    s = core_user_insert(ctx, &ctx_tx, &u, err);
     if (s != DK_OK) {
         core_rollback(&ctx_tx);
         return s;
     }
-    return commit_and_read(ctx, &ctx_tx, id, out, err);
+    return commit_and_read(ctx, &ctx_tx, u.id, out, err);
 }
 
 /* What a user may change about themselves. */

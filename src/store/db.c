@@ -154,11 +154,29 @@ enum dk_status dk_store_open(const struct dk_store_config *config,
     return DK_OK;
 }
 
+enum dk_status dk_store_watch(struct dk_store *store, dk_store_event_fn fn,
+                              void *user, struct dk_err *err)
+{
+    if (store->watcher || !store->ops->watch) {
+        return DK_OK;
+    }
+    return store->ops->watch(&store->config, fn, user, &store->watcher, err);
+}
+
+void dk_store_unwatch(struct dk_store *store)
+{
+    if (store->watcher) {
+        store->ops->unwatch(store->watcher);
+        store->watcher = NULL;
+    }
+}
+
 void dk_store_free(struct dk_store *store)
 {
     if (!store) {
         return;
     }
+    dk_store_unwatch(store);
     for (unsigned i = 0; i < store->n_conns; i++) {
         store->ops->disconnect(store->conns[i]);
     }
@@ -239,7 +257,15 @@ enum dk_status dk_store_begin(struct dk_store *store, enum dk_tx_mode mode,
 
 enum dk_status dk_store_commit(struct dk_tx *tx, struct dk_err *err)
 {
-    enum dk_status s = tx->store->ops->exec(tx->conn, "COMMIT", err);
+    const struct dk_store_ops *ops = tx->store->ops;
+    enum dk_status s = DK_OK;
+    if (tx->last_event_id && ops->announce) {
+        /* Delivered to listeners only if the commit succeeds. */
+        s = ops->announce(tx->conn, tx->last_event_id, err);
+    }
+    if (s == DK_OK) {
+        s = ops->exec(tx->conn, "COMMIT", err);
+    }
     if (s != DK_OK) {
         conn_rollback(tx->store, tx->conn);
     }

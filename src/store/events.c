@@ -29,6 +29,7 @@ enum dk_status dk_store_event_insert(struct dk_tx *tx, const struct dk_event *e,
     s = q_step(&q, &has_row, err);
     if (s == DK_OK && has_row) {
         *id_out = q_col_i64(&q, 0);
+        tx->last_event_id = *id_out;
     }
     q_close(&q);
     return s;

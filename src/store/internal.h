@@ -63,6 +63,16 @@ struct dk_store_ops {
     const char *fts_message_sql;
     /* The backend's schema migrations, in order, ending with a NULL path. */
     const struct dk_embedded *migrations;
+    /* Announces event_id to other nodes when the transaction commits;
+     * NULL when the backend has no notifications. */
+    DK_MUST_USE enum dk_status (*announce)(struct db_conn *conn,
+                                           int64_t event_id,
+                                           struct dk_err *err);
+    /* Starts and stops the watcher of dk_store_watch; NULL: none. */
+    DK_MUST_USE enum dk_status (*watch)(const struct dk_store_config *config,
+                                        dk_store_event_fn fn, void *user,
+                                        void **handle, struct dk_err *err);
+    void (*unwatch)(void *handle);
 };
 
 extern const struct dk_store_ops dk_store_sqlite_ops;
@@ -79,6 +89,7 @@ struct dk_store {
     pthread_cond_t pool_free;
     pthread_mutex_t writer_lock; /* one in-process writer at a time */
     int schema_version;
+    void *watcher; /* from ops->watch; NULL: none */
 };
 
 struct dk_tx {
@@ -87,6 +98,7 @@ struct dk_tx {
     unsigned conn_index;
     struct dk_arena *arena;
     bool is_write;
+    int64_t last_event_id; /* newest event written; 0: none */
 };
 
 /* A statement in use: the query files' helpers below bind by position and

@@ -8,12 +8,17 @@
  * serialised across all nodes, so event ids commit in increasing order and a
  * stream reading "id > last" can never skip an event that commits late. */
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
 #include "store/internal.h"
+
+/* The channel events are announced on; the payload is the newest id. */
+#define EVENTS_CHANNEL "docket_events"
 
 enum { CACHE_SLOTS = 256, MAX_PARAMS = 128 };
 
@@ -186,6 +191,18 @@ static enum dk_status pg_exec(struct db_conn *conn, const char *sql,
     }
     PGresult *res = PQexec(conn->pg, sql);
     ExecStatusType rc = PQresultStatus(res);
+    if (is_begin && rc != PGRES_COMMAND_OK && rc != PGRES_TUPLES_OK &&
+        PQstatus(conn->pg) != CONNECTION_OK) {
+        /* A pooled connection only learns of a server restart when used;
+         * nothing has run yet, so reconnect and begin once more. */
+        PQclear(res);
+        enum dk_status s = ensure_connected(conn, err);
+        if (s != DK_OK) {
+            return s;
+        }
+        res = PQexec(conn->pg, sql);
+        rc = PQresultStatus(res);
+    }
     enum dk_status s = DK_OK;
     if (rc != PGRES_COMMAND_OK && rc != PGRES_TUPLES_OK) {
         s = fail_pg(conn, res, err, "exec");
@@ -419,6 +436,105 @@ static const char *pg_fts_expression(struct dk_arena *arena, const char *words)
     return dk_buf_take(&out);
 }
 
+/* ---- notifications between nodes ---- */
+
+static enum dk_status pg_announce(struct db_conn *conn, int64_t event_id,
+                                  struct dk_err *err)
+{
+    char sql[96];
+    snprintf(sql, sizeof(sql), "NOTIFY " EVENTS_CHANNEL ", '%lld'",
+             (long long)event_id);
+    return pg_exec(conn, sql, err);
+}
+
+struct watcher {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    bool is_stopping;
+    char *conninfo;
+    dk_store_event_fn fn;
+    void *user;
+};
+
+static bool watcher_stopping(struct watcher *w)
+{
+    pthread_mutex_lock(&w->lock);
+    bool is_stopping = w->is_stopping;
+    pthread_mutex_unlock(&w->lock);
+    return is_stopping;
+}
+
+/* LISTENs on its own connection until it fails or the watcher stops. */
+static void listen_once(struct watcher *w)
+{
+    PGconn *pg = PQconnectdb(w->conninfo);
+    PGresult *res = PQstatus(pg) == CONNECTION_OK
+                        ? PQexec(pg, "LISTEN " EVENTS_CHANNEL)
+                        : NULL;
+    bool is_listening = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    while (is_listening && !watcher_stopping(w)) {
+        struct pollfd pfd = {.fd = PQsocket(pg), .events = POLLIN};
+        /* A short timeout bounds how long stopping takes. */
+        if (poll(&pfd, 1, 250) < 0 || !PQconsumeInput(pg)) {
+            break;
+        }
+        for (PGnotify *n = PQnotifies(pg); n; n = PQnotifies(pg)) {
+            int64_t id = 0;
+            if (dk_parse_i64(dk_str_cstr(n->extra), &id)) {
+                w->fn(w->user, id);
+            }
+            PQfreemem(n);
+        }
+    }
+    PQfinish(pg);
+}
+
+static void *watch_main(void *arg)
+{
+    struct watcher *w = arg;
+    while (!watcher_stopping(w)) {
+        listen_once(w);
+        /* Lost the connection (a restart?): try again shortly; pollers of
+         * the events table cover the gap. */
+        for (int i = 0; i < 4 && !watcher_stopping(w); i++) {
+            poll(NULL, 0, 250);
+        }
+    }
+    return NULL;
+}
+
+static enum dk_status pg_watch(const struct dk_store_config *config,
+                               dk_store_event_fn fn, void *user, void **handle,
+                               struct dk_err *err)
+{
+    struct watcher *w = dk_xcalloc(1, sizeof(*w));
+    pthread_mutex_init(&w->lock, NULL);
+    w->conninfo = dk_xstrdup(config->pg_conninfo);
+    w->fn = fn;
+    w->user = user;
+    if (pthread_create(&w->thread, NULL, watch_main, w) != 0) {
+        pthread_mutex_destroy(&w->lock);
+        free(w->conninfo);
+        free(w);
+        return dk_fail(err, DK_INTERNAL, NULL, "cannot start the watcher");
+    }
+    *handle = w;
+    return DK_OK;
+}
+
+static void pg_unwatch(void *handle)
+{
+    struct watcher *w = handle;
+    pthread_mutex_lock(&w->lock);
+    w->is_stopping = true;
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->lock);
+    free(w->conninfo);
+    free(w);
+}
+
 const struct dk_store_ops dk_store_pg_ops = {
     .name = "postgresql",
     .connect = pg_connect,
@@ -443,4 +559,7 @@ const struct dk_store_ops dk_store_pg_ops = {
     .fts_message_sql = "SELECT m.ticket_id FROM messages m "
                        "WHERE m.search @@ to_tsquery('docket', ?)",
     .migrations = dk_pg_migrations,
+    .announce = pg_announce,
+    .watch = pg_watch,
+    .unwatch = pg_unwatch,
 };

@@ -44,6 +44,20 @@ int dk_store_schema_version(const struct dk_store *store);
 DK_MUST_USE enum dk_status dk_store_last_event_id(struct dk_store *store,
                                                   int64_t *out);
 
+/* Called with the newest event id when another process or node commits
+ * events. Runs on the store's listener thread: must not block. */
+typedef void (*dk_store_event_fn)(void *user, int64_t event_id);
+
+/* Starts watching for events committed elsewhere (PostgreSQL: LISTEN on a
+ * connection of its own; SQLite: nothing — pollers read the events table).
+ * Notifications only hurry readers along: the events table stays the source
+ * of truth, so a lost notification delays an event, never loses it.
+ * One watcher per store; dk_store_unwatch (or dk_store_free) stops it. */
+DK_MUST_USE enum dk_status dk_store_watch(struct dk_store *store,
+                                          dk_store_event_fn fn, void *user,
+                                          struct dk_err *err);
+void dk_store_unwatch(struct dk_store *store);
+
 enum dk_tx_mode { DK_TX_READ, DK_TX_WRITE };
 
 /* Starts a transaction; rows read come from arena. Waits for a free

@@ -83,7 +83,7 @@ def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
 class Server:
     """One `docket serve` process with its own database and log."""
 
-    def __init__(self, workdir, extra_env=None):
+    def __init__(self, workdir, extra_env=None, pg_url=None):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.db_path = self.workdir / "docket.db"
@@ -98,7 +98,10 @@ class Server:
         self.stopped = False
         # The PostgreSQL backend (make api runs the suite on both): the
         # cluster is started by conftest.py; each server gets a database.
-        self.pg_url = PG_CLUSTER.create_database() if PG_CLUSTER else None
+        # A node of a cluster shares the database it is given.
+        self.pg_url = pg_url
+        if not pg_url and PG_CLUSTER:
+            self.pg_url = PG_CLUSTER.create_database()
 
     @property
     def base_url(self):

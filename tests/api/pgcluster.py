@@ -50,13 +50,21 @@ class PgCluster:
         # lower-cases Cyrillic for full-text search.
         self._run(os.path.join(self.bin, "initdb"), "-D", self.data, "-A",
                   "trust", "-U", "docket", "--locale=C.UTF-8", "-E", "UTF8")
+        self.resume()
+        return self
+
+    def pause(self):
+        """Stops the server, keeping the data (an outage)."""
+        self._run(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m",
+                  "fast", "-w", "stop")
+
+    def resume(self):
         options = ("-p %d -k %s -c listen_addresses=127.0.0.1 "
                    "-c max_connections=300 -c shared_buffers=64MB"
                    % (self.port, self.root))
         self._run(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-l",
                   os.path.join(self.root, "log"), "-o", options, "-w",
                   "start")
-        return self
 
     def create_database(self):
         """A fresh, empty database; returns its URI."""
