@@ -20,6 +20,9 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "token") == 0) {
         return dk_cli_token(argc - 2, argv + 2);
     }
+    if (strcmp(argv[1], "migrate") == 0) {
+        return dk_cli_migrate(argc - 2, argv + 2);
+    }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
         printf("docket 0.1.0\n");
         return DK_EXIT_OK;

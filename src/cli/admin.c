@@ -289,6 +289,8 @@ void dk_cli_usage(void)
             "  user passwd --email E --password P\n"
             "  token create --email E [--name N]  prints the token once\n"
             "  token revoke ID\n"
+            "  migrate --from sqlite:PATH --to postgresql://…\n"
+            "                                     move an installation\n"
             "\n"
             "All commands take --db PATH (DOCKET_DB) and --config FILE.\n");
 }

@@ -43,6 +43,7 @@ DK_MUST_USE enum dk_status dk_config_parse_file(struct dk_arena *arena,
 int dk_cli_serve(int argc, char **argv);
 int dk_cli_user(int argc, char **argv);
 int dk_cli_token(int argc, char **argv);
+int dk_cli_migrate(int argc, char **argv);
 void dk_cli_usage(void);
 
 #endif

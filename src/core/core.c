@@ -58,6 +58,25 @@ void dk_core_set_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
     }
 }
 
+enum dk_status dk_core_migrate(const struct dk_store_config *from,
+                               const struct dk_store_config *to,
+                               struct dk_store_copy_report *report,
+                               struct dk_err *err)
+{
+    struct dk_store *source = NULL;
+    struct dk_store *target = NULL;
+    enum dk_status s = dk_store_open(from, &source, err);
+    if (s == DK_OK) {
+        s = dk_store_open(to, &target, err);
+    }
+    if (s == DK_OK) {
+        s = dk_store_copy(source, target, report, err);
+    }
+    dk_store_free(target);
+    dk_store_free(source);
+    return s;
+}
+
 int dk_core_schema_version(const struct dk_core *core)
 {
     return dk_store_schema_version(core->store);

@@ -67,6 +67,13 @@ DK_MUST_USE enum dk_status dk_core_open(const struct dk_store_config *config,
                                         struct dk_err *err);
 void dk_core_free(struct dk_core *core);
 
+/* Moves a whole installation from one database to another (opening and
+ * migrating both): see dk_store_copy for the rules and the report. */
+DK_MUST_USE enum dk_status dk_core_migrate(const struct dk_store_config *from,
+                                           const struct dk_store_config *to,
+                                           struct dk_store_copy_report *report,
+                                           struct dk_err *err);
+
 /* Schema version of the database after migrations. */
 int dk_core_schema_version(const struct dk_core *core);
 

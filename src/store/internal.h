@@ -68,6 +68,11 @@ struct dk_store_ops {
     DK_MUST_USE enum dk_status (*announce)(struct db_conn *conn,
                                            int64_t event_id,
                                            struct dk_err *err);
+    /* After rows were inserted with explicit ids: the next generated id of
+     * table follows its largest one. NULL when ids need no such care. */
+    DK_MUST_USE enum dk_status (*reset_identity)(struct db_conn *conn,
+                                                 const char *table,
+                                                 struct dk_err *err);
     /* Starts and stops the watcher of dk_store_watch; NULL: none. */
     DK_MUST_USE enum dk_status (*watch)(const struct dk_store_config *config,
                                         dk_store_event_fn fn, void *user,

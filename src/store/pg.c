@@ -436,6 +436,18 @@ static const char *pg_fts_expression(struct dk_arena *arena, const char *words)
     return dk_buf_take(&out);
 }
 
+static enum dk_status pg_reset_identity(struct db_conn *conn, const char *table,
+                                        struct dk_err *err)
+{
+    char sql[256];
+    /* table comes from the static list of src/store/copy.c. */
+    snprintf(sql, sizeof(sql),
+             "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
+             "COALESCE((SELECT MAX(id) FROM %s), 0) + 1, false)",
+             table, table);
+    return pg_exec(conn, sql, err);
+}
+
 /* ---- notifications between nodes ---- */
 
 static enum dk_status pg_announce(struct db_conn *conn, int64_t event_id,
@@ -560,6 +572,7 @@ const struct dk_store_ops dk_store_pg_ops = {
                        "WHERE m.search @@ to_tsquery('docket', ?)",
     .migrations = dk_pg_migrations,
     .announce = pg_announce,
+    .reset_identity = pg_reset_identity,
     .watch = pg_watch,
     .unwatch = pg_unwatch,
 };

@@ -470,6 +470,29 @@ DK_MUST_USE enum dk_status dk_store_attachment_link(struct dk_tx *tx,
                                                     int64_t message_id,
                                                     struct dk_err *err);
 
+/* ---- moving an installation ---- */
+
+struct dk_store_copy_table {
+    const char *name;
+    int64_t n_rows;
+    uint64_t checksum; /* FNV-1a over every value, in primary-key order */
+};
+
+struct dk_store_copy_report {
+    struct dk_store_copy_table tables[32];
+    size_t n_tables;
+};
+
+/* Copies every row of every table of from into to (both open, so both at
+ * the newest schema), ids kept, in one transaction on to; then reads both
+ * back and compares row counts and checksums per table, filling report.
+ * DK_CONFLICT when to already holds users or tickets; DK_INTERNAL when a
+ * table differs after the copy. */
+DK_MUST_USE enum dk_status dk_store_copy(struct dk_store *from,
+                                         struct dk_store *to,
+                                         struct dk_store_copy_report *report,
+                                         struct dk_err *err);
+
 /* ---- events and outbox ---- */
 
 struct dk_event {

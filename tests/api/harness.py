@@ -83,7 +83,8 @@ def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
 class Server:
     """One `docket serve` process with its own database and log."""
 
-    def __init__(self, workdir, extra_env=None, pg_url=None):
+    def __init__(self, workdir, extra_env=None, pg_url=None,
+                 is_sqlite=False):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.db_path = self.workdir / "docket.db"
@@ -100,7 +101,7 @@ class Server:
         # cluster is started by conftest.py; each server gets a database.
         # A node of a cluster shares the database it is given.
         self.pg_url = pg_url
-        if not pg_url and PG_CLUSTER:
+        if not pg_url and PG_CLUSTER and not is_sqlite:
             self.pg_url = PG_CLUSTER.create_database()
 
     @property
