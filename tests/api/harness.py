@@ -55,7 +55,7 @@ def unique(prefix="x"):
 def binary_path():
     path = os.environ.get("DOCKET_BIN")
     if path:
-        return Path(path)
+        return Path(path).resolve()
     return REPO_ROOT / "build" / "test" / "docket"
 
 
