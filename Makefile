@@ -42,9 +42,9 @@ unit: test-build
 
 # The API suite runs twice: on SQLite and on a throwaway PostgreSQL cluster.
 api: test-build
-	DOCKET_BIN=$(TEST)/docket $(PYTHON) -m pytest tests/api -q -p no:cacheprovider
+	DOCKET_BIN=$(TEST)/docket $(PYTHON) -m pytest tests/api -q -rs -p no:cacheprovider
 	DOCKET_BIN=$(TEST)/docket DOCKET_TEST_BACKEND=pg \
-	  $(PYTHON) -m pytest tests/api -q -p no:cacheprovider
+	  $(PYTHON) -m pytest tests/api -q -rs -p no:cacheprovider
 
 test: setup test-build
 	@$(MAKE) --no-print-directory unit
