@@ -138,7 +138,7 @@ static bool parse_offset(struct dk_str in, size_t *pos, int64_t *offset_s)
 bool dk_parse_time(struct dk_str in, int64_t *out_ms)
 {
     size_t pos = 0;
-    unsigned y, mo, d, h, mi, s;
+    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     if (!digits(in, &pos, 4, &y) || !expect(in, &pos, "-") ||
         !digits(in, &pos, 2, &mo) || !expect(in, &pos, "-") ||
         !digits(in, &pos, 2, &d) || !expect(in, &pos, "Tt ") ||
