@@ -46,7 +46,7 @@ api: test-build
 	DOCKET_BIN=$(TEST)/docket DOCKET_TEST_BACKEND=pg \
 	  $(PYTHON) -m pytest tests/api -q -rs -p no:cacheprovider
 
-test: setup test-build
+test: setup test-build release
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory api
 	@$(MAKE) --no-print-directory lint
