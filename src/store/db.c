@@ -139,6 +139,8 @@ enum dk_status dk_store_open(const struct dk_store_config *config,
     pthread_mutex_init(&store->pool_lock, NULL);
     pthread_cond_init(&store->pool_free, NULL);
     pthread_mutex_init(&store->writer_lock, NULL);
+    pthread_mutex_init(&store->batch_lock, NULL);
+    pthread_cond_init(&store->batch_done, NULL);
     enum dk_status s = DK_OK;
     for (unsigned i = 0; i < store->n_conns && s == DK_OK; i++) {
         s = store->ops->connect(&store->config, &store->conns[i], err);
@@ -183,6 +185,8 @@ void dk_store_free(struct dk_store *store)
     pthread_mutex_destroy(&store->pool_lock);
     pthread_cond_destroy(&store->pool_free);
     pthread_mutex_destroy(&store->writer_lock);
+    pthread_mutex_destroy(&store->batch_lock);
+    pthread_cond_destroy(&store->batch_done);
     free(store->conns);
     free(store->is_busy);
     free(store->target);
@@ -196,7 +200,7 @@ int dk_store_schema_version(const struct dk_store *store)
 
 /* ---- transactions ---- */
 
-static unsigned checkout(struct dk_store *store)
+unsigned store_checkout(struct dk_store *store)
 {
     pthread_mutex_lock(&store->pool_lock);
     for (;;) {
@@ -211,7 +215,7 @@ static unsigned checkout(struct dk_store *store)
     }
 }
 
-static void checkin(struct dk_store *store, unsigned index)
+void store_checkin(struct dk_store *store, unsigned index)
 {
     pthread_mutex_lock(&store->pool_lock);
     store->is_busy[index] = false;
@@ -221,10 +225,7 @@ static void checkin(struct dk_store *store, unsigned index)
 
 static void tx_end(struct dk_tx *tx)
 {
-    if (tx->is_write) {
-        pthread_mutex_unlock(&tx->store->writer_lock);
-    }
-    checkin(tx->store, tx->conn_index);
+    store_checkin(tx->store, tx->conn_index);
     free(tx);
 }
 
@@ -236,17 +237,19 @@ enum dk_status dk_store_begin(struct dk_store *store, enum dk_tx_mode mode,
     tx->store = store;
     tx->arena = arena;
     tx->is_write = mode == DK_TX_WRITE;
-    /* The writer lock is taken before a connection so that waiting writers
-     * do not hold connections that readers could use. */
     if (tx->is_write) {
-        pthread_mutex_lock(&store->writer_lock);
+        enum dk_status s = store_write_begin(tx, err);
+        if (s != DK_OK) {
+            free(tx);
+            return s;
+        }
+        *out = tx;
+        return DK_OK;
     }
-    tx->conn_index = checkout(store);
+    tx->conn_index = store_checkout(store);
     tx->conn = store->conns[tx->conn_index];
-    enum dk_status s = store->ops->exec(
-        tx->conn,
-        tx->is_write ? store->ops->begin_write_sql : store->ops->begin_read_sql,
-        err);
+    enum dk_status s =
+        store->ops->exec(tx->conn, store->ops->begin_read_sql, err);
     if (s != DK_OK) {
         tx_end(tx);
         return s;
@@ -257,25 +260,25 @@ enum dk_status dk_store_begin(struct dk_store *store, enum dk_tx_mode mode,
 
 enum dk_status dk_store_commit(struct dk_tx *tx, struct dk_err *err)
 {
-    const struct dk_store_ops *ops = tx->store->ops;
-    enum dk_status s = DK_OK;
-    if (tx->last_event_id && ops->announce) {
-        /* Delivered to listeners only if the commit succeeds. */
-        s = ops->announce(tx->conn, tx->last_event_id, err);
+    if (tx->is_write) {
+        enum dk_status s = store_write_commit(tx, err);
+        free(tx);
+        return s;
     }
-    if (s == DK_OK) {
-        s = ops->exec(tx->conn, "COMMIT", err);
-    }
-    if (s != DK_OK) {
-        conn_rollback(tx->store, tx->conn);
-    }
+    /* A read transaction has nothing to make durable. */
+    conn_rollback(tx->store, tx->conn);
     tx_end(tx);
-    return s;
+    return DK_OK;
 }
 
 void dk_store_rollback(struct dk_tx *tx)
 {
     if (!tx) {
+        return;
+    }
+    if (tx->is_write) {
+        store_write_rollback(tx);
+        free(tx);
         return;
     }
     conn_rollback(tx->store, tx->conn);

@@ -93,8 +93,26 @@ struct dk_store {
     pthread_mutex_t pool_lock; /* guards is_busy */
     pthread_cond_t pool_free;
     pthread_mutex_t writer_lock; /* one in-process writer at a time */
+    /* Group commit (batch.c). Guarded by writer_lock: */
+    bool is_batch_open;          /* a transaction collects writers */
+    unsigned batch_conn_index;   /* its connection */
+    size_t batch_size;           /* writers released into it */
+    int64_t batch_opened_ms;     /* monotonic */
+    struct batch_member *parked; /* writers waiting for its commit */
+    /* Guarded by batch_lock: */
+    pthread_mutex_t batch_lock;
+    pthread_cond_t batch_done;  /* a batch ended: parked writers wake */
+    unsigned n_writers_waiting; /* writers waiting for writer_lock */
     int schema_version;
     void *watcher; /* from ops->watch; NULL: none */
+};
+
+/* A writer whose changes are in the open batch, waiting for its commit. */
+struct batch_member {
+    struct batch_member *next;
+    bool is_done; /* guarded by batch_lock */
+    enum dk_status status;
+    struct dk_err err;
 };
 
 struct dk_tx {
@@ -105,6 +123,20 @@ struct dk_tx {
     bool is_write;
     int64_t last_event_id; /* newest event written; 0: none */
 };
+
+/* Group commit (batch.c): write transactions are savepoints inside one
+ * shared transaction, committed (one fsync) when no other writer is waiting
+ * to join, when the batch is large, or when it has been open for a few
+ * milliseconds. A writer's commit returns only once its batch is durable,
+ * so a 2xx still means "on disk". */
+DK_MUST_USE enum dk_status store_write_begin(struct dk_tx *tx,
+                                             struct dk_err *err);
+DK_MUST_USE enum dk_status store_write_commit(struct dk_tx *tx,
+                                              struct dk_err *err);
+void store_write_rollback(struct dk_tx *tx);
+/* Connection pool (db.c). */
+unsigned store_checkout(struct dk_store *store);
+void store_checkin(struct dk_store *store, unsigned index);
 
 /* A statement in use: the query files' helpers below bind by position and
  * read columns into the transaction's arena. */
