@@ -566,7 +566,10 @@ static bool cursor_item(struct dk_arena *arena, const unsigned char *raw,
         i++;
         digits++;
     }
-    if (digits == 0 || i >= len || raw[i] != ':' || n > len - i - 1) {
+    /* A NULL carries no bytes: one encoding per cursor (found by
+     * tests/fuzz/fuzz_cursor.c). */
+    if (digits == 0 || i >= len || raw[i] != ':' || n > len - i - 1 ||
+        (is_null && n != 0)) {
         return false;
     }
     i++;

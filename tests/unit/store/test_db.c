@@ -55,7 +55,10 @@ static void test_store_cursor_decode__rejects_foreign_and_damaged(void **state)
     /* Truncated, garbage, not base64url. */
     char *cut = dk_arena_strdup(&arena, cursor);
     cut[strlen(cut) - 2] = '\0';
-    const char *bad[] = {cut, "", "x", "!!!!", "AAAAAAAAAAAAAAAAAAAAAAAA"};
+    /* "1" "11111111" "v1:7" "n2:42": a NULL with bytes (fuzzer find). */
+    const char *null_with_bytes = "MTExMTExMTExdjE6N24yOjQy";
+    const char *bad[] = {
+        cut, "", "x", "!!!!", "AAAAAAAAAAAAAAAAAAAAAAAA", null_with_bytes};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(
             store_cursor_decode(&arena, bad[i], 0x11111111u, back, 2, &err),
