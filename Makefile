@@ -9,7 +9,7 @@ PYTHON  ?= /usr/bin/python3
 RELEASE := build/release
 TEST    := build/test
 
-.PHONY: all setup build release test-build run test unit api lint fuzz \
+.PHONY: all setup build release test-build run test unit api lint fuzz bench \
         format clean
 
 all: release
@@ -59,6 +59,9 @@ format:
 
 fuzz:
 	@scripts/fuzz
+
+bench: setup release
+	@bench/run
 
 clean:
 	rm -rf build
