@@ -188,11 +188,7 @@ static enum dk_status create_session(struct dk_ctx *ctx,
     s = dk_store_session_insert(
         ctx_tx.tx, core_secret_hash(ctx->arena, out->session_token), &session,
         err);
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }
 
 enum dk_status dk_core_login(struct dk_ctx *ctx, const char *email,
@@ -247,11 +243,7 @@ enum dk_status dk_core_logout(struct dk_ctx *ctx, struct dk_err *err)
         return s;
     }
     s = dk_store_session_delete(ctx_tx.tx, ctx->actor->session_id, err);
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }
 
 /* Loads the enabled user user_id into *out as an actor. */
@@ -367,11 +359,7 @@ enum dk_status dk_core_token_create(struct dk_ctx *ctx, int64_t user_id,
                                   core_secret_hash(ctx->arena, out->secret),
                                   &out->token, &out->token.id, err);
     }
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }
 
 enum dk_status dk_core_token_list(struct dk_ctx *ctx, int64_t user_id,
@@ -412,9 +400,5 @@ enum dk_status dk_core_token_revoke(struct dk_ctx *ctx, int64_t token_id,
     if (s == DK_OK) {
         s = dk_store_token_revoke(ctx_tx.tx, token_id, dk_clock_now_ms(), err);
     }
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }

@@ -107,6 +107,16 @@ enum dk_status core_commit(struct dk_ctx *ctx, struct core_tx *ctx_tx,
     return s;
 }
 
+enum dk_status core_end(struct dk_ctx *ctx, struct core_tx *ctx_tx,
+                        enum dk_status s, struct dk_err *err)
+{
+    if (s != DK_OK) {
+        core_rollback(ctx_tx);
+        return s;
+    }
+    return core_commit(ctx, ctx_tx, err);
+}
+
 void core_rollback(struct core_tx *ctx_tx)
 {
     dk_store_rollback(ctx_tx->tx);

@@ -28,6 +28,10 @@ DK_MUST_USE enum dk_status core_begin(struct dk_ctx *ctx, enum dk_tx_mode mode,
 DK_MUST_USE enum dk_status
 core_commit(struct dk_ctx *ctx, struct core_tx *ctx_tx, struct dk_err *err);
 void core_rollback(struct core_tx *ctx_tx);
+/* Ends the transaction the way s says: commits when s is DK_OK (returning
+ * the commit's status), rolls back otherwise (returning s). */
+DK_MUST_USE enum dk_status core_end(struct dk_ctx *ctx, struct core_tx *ctx_tx,
+                                    enum dk_status s, struct dk_err *err);
 
 /* A JSON object of changes, {"field": [old, new], …}, built as text (core
  * never holds json_t). */

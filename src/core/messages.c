@@ -163,11 +163,7 @@ enum dk_status dk_core_message_create(struct dk_ctx *ctx, int64_t number,
             *out = items[i];
         }
     }
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }
 
 static bool sees_notes(const struct dk_actor *a)
@@ -341,11 +337,7 @@ enum dk_status dk_core_attachment_upload(struct dk_ctx *ctx,
         return s;
     }
     s = dk_store_attachment_insert(ctx_tx.tx, out, in->data, &out->id, err);
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }
 
 enum dk_status dk_core_attachment_read(struct dk_ctx *ctx, int64_t id,

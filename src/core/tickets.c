@@ -434,11 +434,7 @@ enum dk_status dk_core_ticket_create(struct dk_ctx *ctx,
     if (s == DK_OK) {
         s = load_visible_ticket(ctx, ctx_tx.tx, st.t.number, out, err);
     }
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }
 
 /* ---- update ---- */
@@ -659,11 +655,7 @@ enum dk_status dk_core_ticket_update(struct dk_ctx *ctx, int64_t number,
     if (s == DK_OK) {
         s = load_visible_ticket(ctx, ctx_tx.tx, number, out, err);
     }
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }
 
 /* ---- read and delete ---- */
@@ -690,11 +682,7 @@ enum dk_status dk_core_ticket_get(struct dk_ctx *ctx, int64_t number,
     }
     s = dk_store_ticket_mark_read(ctx_tx.tx, ctx->actor->id, out->id,
                                   out->last_event_id, err);
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }
 
 enum dk_status dk_core_ticket_delete(struct dk_ctx *ctx, int64_t number,
@@ -720,9 +708,5 @@ enum dk_status dk_core_ticket_delete(struct dk_ctx *ctx, int64_t number,
     if (s == DK_OK) {
         s = dk_store_ticket_delete(ctx_tx.tx, t.id, err);
     }
-    if (s != DK_OK) {
-        core_rollback(&ctx_tx);
-        return s;
-    }
-    return core_commit(ctx, &ctx_tx, err);
+    return core_end(ctx, &ctx_tx, s, err);
 }
