@@ -417,6 +417,21 @@ json_t *json_token(const struct dk_token *t)
                      json_time(t->last_used_at_ms));
 }
 
+json_t *json_error(const struct dk_err *in)
+{
+    /* Messages may quote the caller's bytes; JSON needs valid UTF-8. */
+    struct dk_err err = *in;
+    dk_utf8_sanitize(err.message, strlen(err.message));
+    dk_utf8_sanitize(err.field, strlen(err.field));
+    enum dk_status s = err.status == DK_OK ? DK_INTERNAL : err.status;
+    const char *message = err.message[0] ? err.message : dk_status_code(s);
+    /* "field" is always there (null when no one field is at fault): the
+     * contract's envelope has the three keys. */
+    return json_pack("{s:{s:s,s:s,s:o}}", "error", "code", dk_status_code(s),
+                     "message", message, "field",
+                     err.field[0] ? json_string(err.field) : json_null());
+}
+
 json_t *json_list(json_t *items, int64_t total, const char *next_cursor)
 {
     return json_pack("{s:o,s:I,s:o}", "items", items, "total",

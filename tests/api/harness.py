@@ -378,7 +378,7 @@ class Api:
 
 def expect_error(r, status, code=None, field=shapes.ANY):
     """Asserts r is the error `status` with `code` (default: the code of the
-    status) and, unless field is ANY, that exact `field` (None: absent)."""
+    status) and, unless field is ANY, that exact `field` (None: null)."""
     assert r.status_code == status, "expected %d, got %d: %s" % (
         status, r.status_code, r.text[:500])
     body = r.json()
@@ -386,7 +386,7 @@ def expect_error(r, status, code=None, field=shapes.ANY):
     err = body["error"]
     assert err["code"] == (code or shapes.CODE_BY_STATUS[status]), body
     if field is not shapes.ANY:
-        assert err.get("field") == field, "field: expected %r in %s" % (
+        assert err["field"] == field, "field: expected %r in %s" % (
             field, body)
     return err
 

@@ -59,8 +59,8 @@ def test_malformed_body_is_400_and_creates_nothing(server, agent, name):
     r = post_raw(agent, "/tickets", MALFORMED[name])
     err = expect_error(r, 400, "malformed")
     if name != "duplicate keys":
-        # `field` only when one field is at fault: not for broken syntax.
-        assert "field" not in err, err
+        # No one field is at fault in broken syntax: `field` is null.
+        assert err["field"] is None, err
     assert total(agent) == before
 
 
@@ -145,6 +145,32 @@ def test_huge_integer_is_422(server, agent):
     assert r.status_code in (400, 422), r.text
     if r.status_code == 422:
         expect_error(r, 422, "validation_failed", "assignee_id")
+
+
+@pytest.mark.parametrize("method,path,kw,status", [
+    ("GET", "/tickets/999999", {}, 404),
+    ("GET", "/no-such-thing", {}, 404),
+    ("PUT", "/tickets", {}, 405),
+    ("POST", "/tickets", {"data": b"{", "headers": {
+        "Content-Type": "application/json"}}, 400),
+    ("POST", "/tickets", {"data": b"{}", "headers": {
+        "Content-Type": "text/plain"}}, 415),
+    ("POST", "/tickets", {"json": {}}, 422),
+])
+def test_error_body_always_has_code_message_and_field(server, agent, method,
+                                                      path, kw, status):
+    """API.md Conventions: {"error": {"code", "message", "field"}}; `field`
+    is null when no one field is at fault."""
+    r = agent.request(method, path, **kw)
+    assert r.status_code == status, r.text
+    assert set(r.json()) == {"error"}
+    assert set(r.json()["error"]) == {"code", "message", "field"}, r.text
+
+
+def test_unauthenticated_error_has_field_null(server):
+    r = requests.get(server.base_url + "/api/v1/tickets", timeout=30)
+    assert r.status_code == 401
+    assert r.json()["error"]["field"] is None, r.text
 
 
 # ---- lengths at max and max + 1 ----
