@@ -138,13 +138,28 @@ def test_wrong_type_or_unknown_field_is_422(server, agent, body, field):
     assert total(agent) == before
 
 
-def test_huge_integer_is_422(server, agent):
-    r = post_raw(agent, "/tickets",
-                 b'{"subject": "x", "assignee_id": '
-                 b'123456789012345678901234567890}')
-    assert r.status_code in (400, 422), r.text
-    if r.status_code == 422:
-        expect_error(r, 422, "validation_failed", "assignee_id")
+@pytest.mark.parametrize("raw,field", [
+    (b'{"subject": "x", "assignee_id": 123456789012345678901234567890}',
+     "assignee_id"),
+    (b'{"subject": "x", "assignee_id": -123456789012345678901234567890}',
+     "assignee_id"),
+    (b'{"subject": "x", "assignee_id": 9223372036854775808}', "assignee_id"),
+    (b'{"subject": "x", "follower_ids": [1, 99999999999999999999]}',
+     "follower_ids"),
+    (b'{"subject": "x", "assignee_id": 1e400}', None),
+])
+def test_huge_number_is_422(server, agent, raw, field):
+    """Well-formed JSON with a number too large for any field is a bad value
+    (422), not a malformed body (400)."""
+    before = total(agent)
+    r = post_raw(agent, "/tickets", raw)
+    expect_error(r, 422, "validation_failed", field)
+    assert total(agent) == before
+
+
+def test_huge_number_in_a_non_object_is_still_400(server, agent):
+    r = post_raw(agent, "/tickets", b"[99999999999999999999]")
+    expect_error(r, 400, "malformed", None)
 
 
 @pytest.mark.parametrize("method,path,kw,status", [
