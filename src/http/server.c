@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -254,7 +255,8 @@ static void authenticate(struct req *req)
     dk_fail(&req->auth_err, DK_UNAUTHENTICATED, NULL,
             "sign in or send an API token");
     if (authz) {
-        if (strncmp(authz, "Bearer ", 7) != 0 || strlen(authz) > 512) {
+        /* The scheme is case-insensitive (RFC 7235 §2.1). */
+        if (strncasecmp(authz, "Bearer ", 7) != 0 || strlen(authz) > 512) {
             dk_fail(&req->auth_err, DK_UNAUTHENTICATED, NULL,
                     "the Authorization header must be 'Bearer <token>'");
             return;
