@@ -58,8 +58,11 @@ static enum dk_status read_ticket_input(struct req *req, json_t *body,
                             &in->subject, err);
     }
     if (s == DK_OK) {
-        s = json_get_string(body, "description", false, &in->has_description,
+        s = json_get_string(body, "description", true, &in->has_description,
                             &in->description, err);
+    }
+    if (s == DK_OK && in->has_description && !in->description) {
+        in->description = ""; /* null clears; the description may be empty */
     }
     if (s == DK_OK) {
         s = json_get_string(body, "status", false, &in->has_status, &in->status,
