@@ -363,15 +363,30 @@ class Api:
         assert r.status_code == 201, r.text
         return r.json()
 
+    def all_pages(self, path, **params):
+        """Every item of a list at path, following next_cursor."""
+        items = []
+        seen_cursors = set()
+        cursor = None
+        while True:
+            if cursor is not None:
+                assert cursor not in seen_cursors, "cursor loop"
+                seen_cursors.add(cursor)
+                params["cursor"] = cursor
+            r = self.get(path, params=params)
+            assert r.status_code == 200, r.text
+            items.extend(r.json()["items"])
+            cursor = r.json()["next_cursor"]
+            if cursor is None:
+                return items
+
     def messages(self, number):
-        r = self.get("/tickets/%d/messages" % number)
-        assert r.status_code == 200, r.text
-        return r.json()["items"]
+        """The whole thread, every page."""
+        return self.all_pages("/tickets/%d/messages" % number)
 
     def events(self, number):
-        r = self.get("/tickets/%d/events" % number)
-        assert r.status_code == 200, r.text
-        return r.json()["items"]
+        """The whole history, every page."""
+        return self.all_pages("/tickets/%d/events" % number)
 
 
 # ---- error assertions ----
