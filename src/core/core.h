@@ -331,14 +331,28 @@ DK_MUST_USE enum dk_status
 dk_core_message_create(struct dk_ctx *ctx, int64_t number,
                        const struct dk_message_input *in,
                        struct dk_message *out, struct dk_err *err);
+/* The page parameters of a ticket's thread or history, unparsed (NULL:
+ * absent): `limit` as for every list, `cursor` from the previous page. */
+struct dk_page_params {
+    const char *cursor;
+    const char *limit;
+};
+
+/* A page of the thread, oldest first; customers never see notes. DK_NOT_FOUND
+ * for a ticket the actor cannot see; DK_INVALID (field "limit" or "cursor")
+ * for bad page parameters. Items live in ctx->arena. */
 DK_MUST_USE enum dk_status dk_core_message_list(struct dk_ctx *ctx,
                                                 int64_t number,
-                                                struct dk_message **items,
-                                                size_t *n_items,
+                                                const struct dk_page_params *p,
+                                                struct dk_message_page *out,
                                                 struct dk_err *err);
-DK_MUST_USE enum dk_status
-dk_core_event_list(struct dk_ctx *ctx, int64_t number, struct dk_event **items,
-                   size_t *n_items, struct dk_err *err);
+/* A page of the ticket's history, oldest first, as dk_core_message_list;
+ * customers see only the events dk_can_see_event allows them. */
+DK_MUST_USE enum dk_status dk_core_event_list(struct dk_ctx *ctx,
+                                              int64_t number,
+                                              const struct dk_page_params *p,
+                                              struct dk_event_page *out,
+                                              struct dk_err *err);
 
 /* Events after after_id that the actor may see, oldest first; *scanned_to
  * is the last id examined (resume point even when all were filtered). */

@@ -153,15 +153,8 @@ enum dk_status dk_core_message_create(struct dk_ctx *ctx, int64_t number,
     if (s == DK_OK) {
         s = core_write_message(ctx, &ctx_tx, &t, in, &m, err);
     }
-    struct dk_message *items = NULL;
-    size_t n = 0;
     if (s == DK_OK) {
-        s = dk_store_message_list(ctx_tx.tx, t.id, true, &items, &n, err);
-    }
-    for (size_t i = 0; s == DK_OK && i < n; i++) {
-        if (items[i].id == m.id) {
-            *out = items[i];
-        }
+        s = dk_store_message_get(ctx_tx.tx, m.id, out, err);
     }
     return core_end(ctx, &ctx_tx, s, err);
 }
@@ -171,8 +164,39 @@ static bool sees_notes(const struct dk_actor *a)
     return dk_actor_is_agent(a) || dk_actor_is_system(a);
 }
 
+/* The page parameters and what the actor may see of one visible ticket. */
+static enum dk_status thread_query(struct dk_ctx *ctx, struct dk_tx *tx,
+                                   int64_t number,
+                                   const struct dk_page_params *p,
+                                   struct dk_thread_query *out,
+                                   struct dk_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    enum dk_status s = dk_core_parse_limit(p->limit, &out->limit, err);
+    if (s == DK_OK && p->cursor && strlen(p->cursor) > DK_MAX_CURSOR_BYTES) {
+        s = dk_fail(err, DK_INVALID, "cursor", "invalid cursor for this query");
+    }
+    struct dk_ticket t;
+    if (s == DK_OK) {
+        s = load_visible_ticket(ctx, tx, number, &t, err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    out->ticket_id = t.id;
+    out->cursor = p->cursor;
+    if (!sees_notes(ctx->actor)) {
+        /* A customer's view: no notes, and no events from before a change
+         * of requester (the rule of dk_can_see_event, as a filter). */
+        out->is_internal_hidden = true;
+        out->scope_requester_id = ctx->actor->id;
+    }
+    return DK_OK;
+}
+
 enum dk_status dk_core_message_list(struct dk_ctx *ctx, int64_t number,
-                                    struct dk_message **items, size_t *n_items,
+                                    const struct dk_page_params *p,
+                                    struct dk_message_page *out,
                                     struct dk_err *err)
 {
     struct core_tx ctx_tx;
@@ -180,11 +204,10 @@ enum dk_status dk_core_message_list(struct dk_ctx *ctx, int64_t number,
     if (s != DK_OK) {
         return s;
     }
-    struct dk_ticket t;
-    s = load_visible_ticket(ctx, ctx_tx.tx, number, &t, err);
+    struct dk_thread_query tq;
+    s = thread_query(ctx, ctx_tx.tx, number, p, &tq, err);
     if (s == DK_OK) {
-        s = dk_store_message_list(ctx_tx.tx, t.id, sees_notes(ctx->actor),
-                                  items, n_items, err);
+        s = dk_store_message_page(ctx_tx.tx, &tq, out, err);
     }
     core_rollback(&ctx_tx);
     return s;
@@ -204,25 +227,20 @@ static void filter_events(const struct dk_actor *a, struct dk_event *items,
 }
 
 enum dk_status dk_core_event_list(struct dk_ctx *ctx, int64_t number,
-                                  struct dk_event **items, size_t *n_items,
-                                  struct dk_err *err)
+                                  const struct dk_page_params *p,
+                                  struct dk_event_page *out, struct dk_err *err)
 {
     struct core_tx ctx_tx;
     enum dk_status s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
     if (s != DK_OK) {
         return s;
     }
-    struct dk_ticket t;
-    s = load_visible_ticket(ctx, ctx_tx.tx, number, &t, err);
+    struct dk_thread_query tq;
+    s = thread_query(ctx, ctx_tx.tx, number, p, &tq, err);
     if (s == DK_OK) {
-        s = dk_store_event_list_ticket(ctx_tx.tx, t.id, items, n_items, err);
+        s = dk_store_event_page(ctx_tx.tx, &tq, out, err);
     }
     core_rollback(&ctx_tx);
-    if (s == DK_OK && !sees_notes(ctx->actor)) {
-        /* A customer's history is their ticket's events, without notes —
-         * and without events from before a change of requester. */
-        filter_events(ctx->actor, *items, n_items);
-    }
     return s;
 }
 

@@ -73,16 +73,8 @@ enum MHD_Result h_login(struct req *req)
     if (s == DK_RATE_LIMITED) {
         char seconds[32];
         snprintf(seconds, sizeof(seconds), "%lld", (long long)retry_after_s);
-        json_t *e = json_pack("{s:{s:s,s:s}}", "error", "code", "rate_limited",
-                              "message", err.message);
-        char *text = json_dumps(e, JSON_COMPACT);
-        json_decref(e);
-        struct MHD_Response *r = MHD_create_response_from_buffer(
-            strlen(text), text, MHD_RESPMEM_MUST_FREE);
-        MHD_add_response_header(r, "Content-Type",
-                                "application/json; charset=utf-8");
-        MHD_add_response_header(r, "Retry-After", seconds);
-        return res_queue(req, 429, r);
+        return res_json_header(req, 429, json_error(&err), "Retry-After",
+                               seconds);
     }
     if (s != DK_OK) {
         return res_error(req, &err);
@@ -92,15 +84,8 @@ enum MHD_Result h_login(struct req *req)
              "docket_session=%s; Path=/; HttpOnly; SameSite=Lax; "
              "Max-Age=1209600",
              login.session_token);
-    json_t *user = me_json(&login.user, login.csrf_token);
-    char *text = json_dumps(user, JSON_COMPACT);
-    json_decref(user);
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type",
-                            "application/json; charset=utf-8");
-    MHD_add_response_header(r, "Set-Cookie", cookie);
-    return res_queue(req, 200, r);
+    return res_json_header(req, 200, me_json(&login.user, login.csrf_token),
+                           "Set-Cookie", cookie);
 }
 
 enum MHD_Result h_logout(struct req *req)

@@ -58,8 +58,11 @@ static enum dk_status read_ticket_input(struct req *req, json_t *body,
                             &in->subject, err);
     }
     if (s == DK_OK) {
-        s = json_get_string(body, "description", false, &in->has_description,
+        s = json_get_string(body, "description", true, &in->has_description,
                             &in->description, err);
+    }
+    if (s == DK_OK && in->has_description && !in->description) {
+        in->description = ""; /* null clears; the description may be empty */
     }
     if (s == DK_OK) {
         s = json_get_string(body, "status", false, &in->has_status, &in->status,
@@ -247,40 +250,44 @@ enum MHD_Result h_messages_create(struct req *req)
     return res_json(req, 201, json_message(&m));
 }
 
+static const char *const page_query[] = {"cursor", "limit", NULL};
+
 enum MHD_Result h_messages_list(struct req *req)
 {
     struct dk_err err;
     int64_t number = 0;
-    struct dk_message *items = NULL;
-    size_t n = 0;
+    struct dk_message_page page;
     struct dk_ctx ctx = req_ctx(req);
+    struct dk_page_params p = {req_query(req, "cursor"),
+                               req_query(req, "limit")};
     if (req_param_id(req, 0, &number, &err) != DK_OK ||
-        req_check_query(req, no_query, &err) != DK_OK ||
-        dk_core_message_list(&ctx, number, &items, &n, &err) != DK_OK) {
+        req_check_query(req, page_query, &err) != DK_OK ||
+        dk_core_message_list(&ctx, number, &p, &page, &err) != DK_OK) {
         return res_error(req, &err);
     }
-    json_t *array = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_array_append_new(array, json_message(&items[i]));
+    json_t *items = json_array();
+    for (size_t i = 0; i < page.n_items; i++) {
+        json_array_append_new(items, json_message(&page.items[i]));
     }
-    return res_json(req, 200, json_list(array, (int64_t)n, NULL));
+    return res_json(req, 200, json_list(items, page.total, page.next_cursor));
 }
 
 enum MHD_Result h_events_list(struct req *req)
 {
     struct dk_err err;
     int64_t number = 0;
-    struct dk_event *items = NULL;
-    size_t n = 0;
+    struct dk_event_page page;
     struct dk_ctx ctx = req_ctx(req);
+    struct dk_page_params p = {req_query(req, "cursor"),
+                               req_query(req, "limit")};
     if (req_param_id(req, 0, &number, &err) != DK_OK ||
-        req_check_query(req, no_query, &err) != DK_OK ||
-        dk_core_event_list(&ctx, number, &items, &n, &err) != DK_OK) {
+        req_check_query(req, page_query, &err) != DK_OK ||
+        dk_core_event_list(&ctx, number, &p, &page, &err) != DK_OK) {
         return res_error(req, &err);
     }
-    json_t *array = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_array_append_new(array, json_event(&items[i]));
+    json_t *items = json_array();
+    for (size_t i = 0; i < page.n_items; i++) {
+        json_array_append_new(items, json_event(&page.items[i]));
     }
-    return res_json(req, 200, json_list(array, (int64_t)n, NULL));
+    return res_json(req, 200, json_list(items, page.total, page.next_cursor));
 }

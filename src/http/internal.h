@@ -52,6 +52,9 @@ typedef enum MHD_Result (*handler_fn)(struct req *req);
 
 /* Answers with the JSON value (stolen: decref'd here). */
 enum MHD_Result res_json(struct req *req, int status, json_t *value);
+/* res_json with one more response header (both strings copied). */
+enum MHD_Result res_json_header(struct req *req, int status, json_t *value,
+                                const char *header, const char *header_value);
 /* Answers with the contract's error body for err. */
 enum MHD_Result res_error(struct req *req, const struct dk_err *err);
 /* Shorthand: fills an error and answers it. */
@@ -125,6 +128,9 @@ json_t *json_event(const struct dk_event *e);
 json_t *json_enum_value(const struct dk_enum_value *v, bool has_category);
 json_t *json_attachment(const struct dk_attachment *a);
 json_t *json_token(const struct dk_token *t);
+/* {"error": {"code", "message", "field"}} for err; field null when no one
+ * field is at fault. */
+json_t *json_error(const struct dk_err *err);
 /* {"items": …, "total": …, "next_cursor": …}; items stolen. */
 json_t *json_list(json_t *items, int64_t total, const char *next_cursor);
 

@@ -50,6 +50,57 @@ static void decref_json(void *ptr)
     json_decref(ptr);
 }
 
+/* Whether v is or holds an integer beyond int64 (read as a real). */
+static bool holds_huge_number(json_t *v)
+{
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+        return d >= 9223372036854775808.0 || d < -9223372036854775808.0;
+    }
+    size_t i;
+    const char *key;
+    json_t *item;
+    bool is_huge = false;
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, item)
+        {
+            is_huge = is_huge || holds_huge_number(item);
+        }
+    }
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, item)
+        {
+            is_huge = is_huge || holds_huge_number(item);
+        }
+    }
+    return is_huge;
+}
+
+/* Well-formed JSON whose number does not fit: a bad value (422), not a
+ * malformed body. Parsed again with integers as reals to name the field. */
+static enum dk_status number_out_of_range(const char *text, size_t len,
+                                          struct dk_err *err)
+{
+    json_t *value = json_loadb(text, len, JSON_DECODE_INT_AS_REAL, NULL);
+    if (value && !json_is_object(value)) {
+        json_decref(value);
+        return dk_fail(err, DK_MALFORMED, NULL,
+                       "the body must be a JSON object");
+    }
+    const char *key;
+    json_t *item;
+    enum dk_status s = dk_fail(err, DK_INVALID, NULL, "a number is too large");
+    json_object_foreach(value, key, item)
+    {
+        if (holds_huge_number(item)) {
+            s = dk_fail(err, DK_INVALID, key, "'%.64s' is out of range", key);
+            break;
+        }
+    }
+    json_decref(value);
+    return s;
+}
+
 enum dk_status req_json_body(struct req *req, json_t **out, struct dk_err *err)
 {
     if (!is_json_type(req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
@@ -68,6 +119,9 @@ enum dk_status req_json_body(struct req *req, json_t **out, struct dk_err *err)
     }
     json_error_t jerr;
     json_t *value = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!value && json_error_code(&jerr) == json_error_numeric_overflow) {
+        return number_out_of_range(text, len, err);
+    }
     if (!value) {
         return dk_fail(err, DK_MALFORMED, NULL,
                        "invalid JSON at line %d column %d: %s", jerr.line,
@@ -415,6 +469,21 @@ json_t *json_token(const struct dk_token *t)
                      t->name, "user_id", (json_int_t)t->user_id, "created_at",
                      json_time(t->created_at_ms), "last_used_at",
                      json_time(t->last_used_at_ms));
+}
+
+json_t *json_error(const struct dk_err *in)
+{
+    /* Messages may quote the caller's bytes; JSON needs valid UTF-8. */
+    struct dk_err err = *in;
+    dk_utf8_sanitize(err.message, strlen(err.message));
+    dk_utf8_sanitize(err.field, strlen(err.field));
+    enum dk_status s = err.status == DK_OK ? DK_INTERNAL : err.status;
+    const char *message = err.message[0] ? err.message : dk_status_code(s);
+    /* "field" is always there (null when no one field is at fault): the
+     * contract's envelope has the three keys. */
+    return json_pack("{s:{s:s,s:s,s:o}}", "error", "code", dk_status_code(s),
+                     "message", message, "field",
+                     err.field[0] ? json_string(err.field) : json_null());
 }
 
 json_t *json_list(json_t *items, int64_t total, const char *next_cursor)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -104,7 +105,8 @@ enum MHD_Result res_queue(struct req *req, int status,
     return r;
 }
 
-enum MHD_Result res_json(struct req *req, int status, json_t *value)
+enum MHD_Result res_json_header(struct req *req, int status, json_t *value,
+                                const char *header, const char *header_value)
 {
     if (req->server->config.is_shape_checked) {
         shape_check(req->method_text, req->path, status, value);
@@ -119,33 +121,25 @@ enum MHD_Result res_json(struct req *req, int status, json_t *value)
         MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(response, "Content-Type",
                             "application/json; charset=utf-8");
+    if (header) {
+        MHD_add_response_header(response, header, header_value);
+    }
     return res_queue(req, status, response);
 }
 
-enum MHD_Result res_error(struct req *req, const struct dk_err *in)
+enum MHD_Result res_json(struct req *req, int status, json_t *value)
 {
-    /* Messages may quote the caller's bytes; JSON needs valid UTF-8. */
-    struct dk_err copy = *in;
-    const struct dk_err *err = &copy;
-    dk_utf8_sanitize(copy.message, strlen(copy.message));
-    dk_utf8_sanitize(copy.field, strlen(copy.field));
+    return res_json_header(req, status, value, NULL, NULL);
+}
+
+enum MHD_Result res_error(struct req *req, const struct dk_err *err)
+{
     enum dk_status s = err->status == DK_OK ? DK_INTERNAL : err->status;
-    int status = dk_status_http(s);
     if (s == DK_INTERNAL) {
         dk_log_error("%s %s: internal error: %s", req->method_text, req->path,
                      err->message);
     }
-    json_t *body = json_object();
-    json_object_set_new(body, "code", json_string(dk_status_code(s)));
-    json_object_set_new(
-        body, "message",
-        json_string(err->message[0] ? err->message : dk_status_code(s)));
-    if (err->field[0]) {
-        json_object_set_new(body, "field", json_string(err->field));
-    }
-    json_t *wrapper = json_object();
-    json_object_set_new(wrapper, "error", body);
-    return res_json(req, status, wrapper);
+    return res_json(req, dk_status_http(s), json_error(err));
 }
 
 enum MHD_Result res_fail(struct req *req, enum dk_status status,
@@ -261,7 +255,8 @@ static void authenticate(struct req *req)
     dk_fail(&req->auth_err, DK_UNAUTHENTICATED, NULL,
             "sign in or send an API token");
     if (authz) {
-        if (strncmp(authz, "Bearer ", 7) != 0 || strlen(authz) > 512) {
+        /* The scheme is case-insensitive (RFC 7235 §2.1). */
+        if (strncasecmp(authz, "Bearer ", 7) != 0 || strlen(authz) > 512) {
             dk_fail(&req->auth_err, DK_UNAUTHENTICATED, NULL,
                     "the Authorization header must be 'Bearer <token>'");
             return;

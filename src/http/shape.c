@@ -96,7 +96,7 @@ static const struct field group_fields[] = {{"id", "i"},
 static const struct field list_fields[] = {
     {"items", "a"}, {"total", "i"}, {"next_cursor", "sn"}, {NULL, NULL}};
 static const struct field error_fields[] = {
-    {"code", "s"}, {"message", "s"}, {NULL, NULL}};
+    {"code", "s"}, {"message", "s"}, {"field", "sn"}, {NULL, NULL}};
 
 /* The item shape of a path, by its resource segment. */
 static const struct field *shape_of(const char *path)

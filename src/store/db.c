@@ -612,3 +612,23 @@ enum dk_status store_cursor_decode(struct dk_arena *arena, const char *cursor,
     }
     return DK_OK;
 }
+
+const char *store_id_cursor_encode(struct dk_arena *arena, uint32_t signature,
+                                   int64_t id)
+{
+    const char *value = dk_arena_printf(arena, "%lld", (long long)id);
+    return store_cursor_encode(arena, signature, &value, 1);
+}
+
+enum dk_status store_id_cursor_decode(struct dk_arena *arena,
+                                      const char *cursor, uint32_t signature,
+                                      int64_t *id, struct dk_err *err)
+{
+    const char *value = NULL;
+    enum dk_status s =
+        store_cursor_decode(arena, cursor, signature, &value, 1, err);
+    if (s == DK_OK && (!value || !dk_parse_id(dk_str_cstr(value), id))) {
+        return bad_cursor(err);
+    }
+    return s;
+}

@@ -73,19 +73,76 @@ static enum dk_status read_events(struct q *q, unsigned cap,
     return s;
 }
 
-enum dk_status dk_store_event_list_ticket(struct dk_tx *tx, int64_t ticket_id,
-                                          struct dk_event **items,
-                                          size_t *n_items, struct dk_err *err)
+/* Keys a page cursor to this list: a ticket cursor is refused here. */
+enum { EVENT_CURSOR_SIGNATURE = 0x65767431 };
+
+/* The filter of a ticket's history: its events, without the internal ones
+ * and those of other requesters when asked. */
+#define EVENT_OF_TICKET                                       \
+    "WHERE e.ticket_id = ? AND (? = 0 OR e.is_internal = 0) " \
+    "AND (? = 0 OR e.requester_id = ?) "
+
+static void bind_thread_filter(struct q *q, const struct dk_thread_query *tq)
 {
-    static const char sql[] = EVENT_SELECT "WHERE e.ticket_id = ? "
-                                           "ORDER BY e.id LIMIT 10000";
+    q_i64(q, tq->ticket_id);
+    q_i64(q, tq->is_internal_hidden ? 1 : 0);
+    q_i64(q, tq->scope_requester_id);
+    q_i64(q, tq->scope_requester_id);
+}
+
+static enum dk_status count_events(struct dk_tx *tx,
+                                   const struct dk_thread_query *tq,
+                                   int64_t *total, struct dk_err *err)
+{
+    static const char sql[] = "SELECT COUNT(*) FROM events e " EVENT_OF_TICKET;
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
         return s;
     }
-    q_i64(&q, ticket_id);
-    return read_events(&q, 10000, items, n_items, err);
+    bind_thread_filter(&q, tq);
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    *total = has_row ? q_col_i64(&q, 0) : 0;
+    q_close(&q);
+    return s;
+}
+
+enum dk_status dk_store_event_page(struct dk_tx *tx,
+                                   const struct dk_thread_query *tq,
+                                   struct dk_event_page *out,
+                                   struct dk_err *err)
+{
+    static const char sql[] =
+        EVENT_SELECT EVENT_OF_TICKET "AND e.id > ? ORDER BY e.id LIMIT ?";
+    memset(out, 0, sizeof(*out));
+    int64_t after_id = 0;
+    enum dk_status s = DK_OK;
+    if (tq->cursor) {
+        s = store_id_cursor_decode(tx->arena, tq->cursor,
+                                   EVENT_CURSOR_SIGNATURE, &after_id, err);
+    }
+    if (s == DK_OK) {
+        s = count_events(tx, tq, &out->total, err);
+    }
+    struct q q;
+    if (s == DK_OK) {
+        s = q_open(&q, tx, sql, err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    bind_thread_filter(&q, tq);
+    q_i64(&q, after_id);
+    /* One row past the page tells whether there is a next one. */
+    q_i64(&q, (int64_t)tq->limit + 1);
+    s = read_events(&q, tq->limit + 1, &out->items, &out->n_items, err);
+    if (s == DK_OK && out->n_items > tq->limit) {
+        out->n_items = tq->limit;
+        out->next_cursor = store_id_cursor_encode(
+            tx->arena, EVENT_CURSOR_SIGNATURE, out->items[tq->limit - 1].id);
+    }
+    return s;
 }
 
 enum dk_status dk_store_event_list_after(struct dk_tx *tx, int64_t after_id,

@@ -76,48 +76,116 @@ static enum dk_status read_message_attachments(struct dk_tx *tx,
     return s;
 }
 
-enum dk_status dk_store_message_list(struct dk_tx *tx, int64_t ticket_id,
-                                     bool include_notes,
-                                     struct dk_message **items, size_t *n_items,
-                                     struct dk_err *err)
+#define MESSAGE_SELECT                                                  \
+    "SELECT m.id, m.ticket_id, t.number, m.kind, m.author_id, u.name, " \
+    "m.body, m.created_at FROM messages m "                             \
+    "JOIN tickets t ON t.id = m.ticket_id "                             \
+    "LEFT JOIN users u ON u.id = m.author_id "
+
+/* Keys a page cursor to this list: a ticket cursor is refused here. */
+enum { MESSAGE_CURSOR_SIGNATURE = 0x6d736731 };
+
+/* Reads the rows of q (at most cap) and their attachments into items. */
+static enum dk_status read_messages(struct dk_tx *tx, struct q *q, size_t cap,
+                                    struct dk_message *items, size_t *n_items,
+                                    struct dk_err *err)
 {
-    static const char sql[] =
-        "SELECT m.id, m.ticket_id, t.number, m.kind, m.author_id, u.name, "
-        "m.body, m.created_at FROM messages m "
-        "JOIN tickets t ON t.id = m.ticket_id "
-        "LEFT JOIN users u ON u.id = m.author_id "
-        "WHERE m.ticket_id = ? AND (? = 1 OR m.kind <> 'note') ORDER BY m.id";
+    enum dk_status s;
+    *n_items = 0;
+    while (q_next(q, &s, err) && *n_items < cap) {
+        struct dk_message *m = &items[(*n_items)++];
+        m->id = q_col_i64(q, 0);
+        m->ticket_id = q_col_i64(q, 1);
+        m->ticket_number = q_col_i64(q, 2);
+        m->kind = q_col_text(q, 3);
+        m->author.id = q_col_i64(q, 4);
+        m->author.name = q_col_text(q, 5);
+        m->body = q_col_text(q, 6);
+        m->created_at_ms = q_col_i64(q, 7);
+    }
+    q_close(q);
+    for (size_t i = 0; s == DK_OK && i < *n_items; i++) {
+        s = read_message_attachments(tx, &items[i], err);
+    }
+    return s;
+}
+
+static enum dk_status count_messages(struct dk_tx *tx,
+                                     const struct dk_thread_query *tq,
+                                     int64_t *total, struct dk_err *err)
+{
+    static const char sql[] = "SELECT COUNT(*) FROM messages m "
+                              "WHERE m.ticket_id = ? "
+                              "AND (? = 0 OR m.kind <> 'note')";
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
         return s;
     }
-    q_i64(&q, ticket_id);
-    q_i64(&q, include_notes ? 1 : 0);
-    size_t cap = 16;
-    *items = dk_arena_calloc(tx->arena, cap, sizeof(**items));
-    *n_items = 0;
-    while (q_next(&q, &s, err)) {
-        if (*n_items == cap) {
-            struct dk_message *more =
-                dk_arena_calloc(tx->arena, cap * 2, sizeof(*more));
-            memcpy(more, *items, cap * sizeof(*more));
-            *items = more;
-            cap *= 2;
-        }
-        struct dk_message *m = &(*items)[(*n_items)++];
-        m->id = q_col_i64(&q, 0);
-        m->ticket_id = q_col_i64(&q, 1);
-        m->ticket_number = q_col_i64(&q, 2);
-        m->kind = q_col_text(&q, 3);
-        m->author.id = q_col_i64(&q, 4);
-        m->author.name = q_col_text(&q, 5);
-        m->body = q_col_text(&q, 6);
-        m->created_at_ms = q_col_i64(&q, 7);
-    }
+    q_i64(&q, tq->ticket_id);
+    q_i64(&q, tq->is_internal_hidden ? 1 : 0);
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    *total = has_row ? q_col_i64(&q, 0) : 0;
     q_close(&q);
-    for (size_t i = 0; s == DK_OK && i < *n_items; i++) {
-        s = read_message_attachments(tx, &(*items)[i], err);
+    return s;
+}
+
+enum dk_status dk_store_message_page(struct dk_tx *tx,
+                                     const struct dk_thread_query *tq,
+                                     struct dk_message_page *out,
+                                     struct dk_err *err)
+{
+    static const char sql[] =
+        MESSAGE_SELECT "WHERE m.ticket_id = ? AND (? = 0 OR m.kind <> 'note') "
+                       "AND m.id > ? ORDER BY m.id LIMIT ?";
+    memset(out, 0, sizeof(*out));
+    int64_t after_id = 0;
+    enum dk_status s = DK_OK;
+    if (tq->cursor) {
+        s = store_id_cursor_decode(tx->arena, tq->cursor,
+                                   MESSAGE_CURSOR_SIGNATURE, &after_id, err);
+    }
+    if (s == DK_OK) {
+        s = count_messages(tx, tq, &out->total, err);
+    }
+    struct q q;
+    if (s == DK_OK) {
+        s = q_open(&q, tx, sql, err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, tq->ticket_id);
+    q_i64(&q, tq->is_internal_hidden ? 1 : 0);
+    q_i64(&q, after_id);
+    q_i64(&q, (int64_t)tq->limit + 1);
+    /* One row past the page tells whether there is a next one. */
+    out->items = dk_arena_calloc(tx->arena, tq->limit + 1, sizeof(*out->items));
+    s = read_messages(tx, &q, tq->limit + 1, out->items, &out->n_items, err);
+    if (s == DK_OK && out->n_items > tq->limit) {
+        out->n_items = tq->limit;
+        out->next_cursor = store_id_cursor_encode(
+            tx->arena, MESSAGE_CURSOR_SIGNATURE, out->items[tq->limit - 1].id);
+    }
+    return s;
+}
+
+enum dk_status dk_store_message_get(struct dk_tx *tx, int64_t id,
+                                    struct dk_message *out, struct dk_err *err)
+{
+    static const char sql[] = MESSAGE_SELECT "WHERE m.id = ?";
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, id);
+    size_t n = 0;
+    s = read_messages(tx, &q, 1, out, &n, err);
+    if (s == DK_OK && n == 0) {
+        return dk_fail(err, DK_NOT_FOUND, NULL, "message %lld not found",
+                       (long long)id);
     }
     return s;
 }

@@ -444,11 +444,32 @@ DK_MUST_USE enum dk_status dk_store_message_insert(struct dk_tx *tx,
                                                    const struct dk_message *m,
                                                    int64_t *id_out,
                                                    struct dk_err *err);
-/* The thread oldest first, notes only when include_notes. */
+/* One page of a ticket's thread or history, oldest first. The caller (core)
+ * decides what the reader may see and says so with the two filters. */
+struct dk_thread_query {
+    int64_t ticket_id;
+    bool is_internal_hidden;    /* without notes and internal events */
+    int64_t scope_requester_id; /* events of this requester only; 0: all */
+    const char *cursor;         /* NULL: first page */
+    unsigned limit;             /* 1..DK_MAX_LIST_LIMIT */
+};
+
+struct dk_message_page {
+    struct dk_message *items;
+    size_t n_items;
+    int64_t total;           /* of the whole thread the reader may see */
+    const char *next_cursor; /* NULL at the end */
+};
+
+/* One page of the thread (scope_requester_id is not used: a message has no
+ * requester). DK_INVALID (field "cursor") for a cursor of another list. */
 DK_MUST_USE enum dk_status
-dk_store_message_list(struct dk_tx *tx, int64_t ticket_id, bool include_notes,
-                      struct dk_message **items, size_t *n_items,
-                      struct dk_err *err);
+dk_store_message_page(struct dk_tx *tx, const struct dk_thread_query *tq,
+                      struct dk_message_page *out, struct dk_err *err);
+/* One message with its attachments; DK_NOT_FOUND when there is none. */
+DK_MUST_USE enum dk_status dk_store_message_get(struct dk_tx *tx, int64_t id,
+                                                struct dk_message *out,
+                                                struct dk_err *err);
 
 /* ---- attachments ---- */
 
@@ -511,12 +532,19 @@ DK_MUST_USE enum dk_status dk_store_event_insert(struct dk_tx *tx,
                                                  const struct dk_event *e,
                                                  int64_t *id_out,
                                                  struct dk_err *err);
-/* Events of one ticket, oldest first. */
-DK_MUST_USE enum dk_status dk_store_event_list_ticket(struct dk_tx *tx,
-                                                      int64_t ticket_id,
-                                                      struct dk_event **items,
-                                                      size_t *n_items,
-                                                      struct dk_err *err);
+struct dk_event_page {
+    struct dk_event *items;
+    size_t n_items;
+    int64_t total;           /* of the whole history the reader may see */
+    const char *next_cursor; /* NULL at the end */
+};
+
+/* One page of a ticket's history. DK_INVALID (field "cursor") for a cursor
+ * of another list. */
+DK_MUST_USE enum dk_status dk_store_event_page(struct dk_tx *tx,
+                                               const struct dk_thread_query *tq,
+                                               struct dk_event_page *out,
+                                               struct dk_err *err);
 /* Up to limit events with id > after_id, oldest first. */
 DK_MUST_USE enum dk_status
 dk_store_event_list_after(struct dk_tx *tx, int64_t after_id, unsigned limit,

@@ -363,22 +363,37 @@ class Api:
         assert r.status_code == 201, r.text
         return r.json()
 
+    def all_pages(self, path, **params):
+        """Every item of a list at path, following next_cursor."""
+        items = []
+        seen_cursors = set()
+        cursor = None
+        while True:
+            if cursor is not None:
+                assert cursor not in seen_cursors, "cursor loop"
+                seen_cursors.add(cursor)
+                params["cursor"] = cursor
+            r = self.get(path, params=params)
+            assert r.status_code == 200, r.text
+            items.extend(r.json()["items"])
+            cursor = r.json()["next_cursor"]
+            if cursor is None:
+                return items
+
     def messages(self, number):
-        r = self.get("/tickets/%d/messages" % number)
-        assert r.status_code == 200, r.text
-        return r.json()["items"]
+        """The whole thread, every page."""
+        return self.all_pages("/tickets/%d/messages" % number)
 
     def events(self, number):
-        r = self.get("/tickets/%d/events" % number)
-        assert r.status_code == 200, r.text
-        return r.json()["items"]
+        """The whole history, every page."""
+        return self.all_pages("/tickets/%d/events" % number)
 
 
 # ---- error assertions ----
 
 def expect_error(r, status, code=None, field=shapes.ANY):
     """Asserts r is the error `status` with `code` (default: the code of the
-    status) and, unless field is ANY, that exact `field` (None: absent)."""
+    status) and, unless field is ANY, that exact `field` (None: null)."""
     assert r.status_code == status, "expected %d, got %d: %s" % (
         status, r.status_code, r.text[:500])
     body = r.json()
@@ -386,7 +401,7 @@ def expect_error(r, status, code=None, field=shapes.ANY):
     err = body["error"]
     assert err["code"] == (code or shapes.CODE_BY_STATUS[status]), body
     if field is not shapes.ANY:
-        assert err.get("field") == field, "field: expected %r in %s" % (
+        assert err["field"] == field, "field: expected %r in %s" % (
             field, body)
     return err
 

@@ -288,10 +288,10 @@ def error(v, path="$"):
     if not isinstance(v, dict) or set(v) != {"error"}:
         _fail(path, 'expected exactly {"error": {...}}', v)
     e = v["error"]
-    _obj(e, path + ".error", ("code", "message"))
+    _obj(e, path + ".error", ("code", "message", "field"))
     _enum(e["code"], tuple(CODE_BY_STATUS.values()), path + ".error.code")
     _str(e["message"], path + ".error.message", nonempty=True)
-    if "field" in e:
+    if e["field"] is not None:
         _str(e["field"], path + ".error.field", nonempty=True)
     extra = set(e) - {"code", "message", "field"}
     if extra:

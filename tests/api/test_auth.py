@@ -196,6 +196,17 @@ def test_bad_authorization_header_is_401(server, value):
     expect_error(api.get("/me"), 401, "unauthenticated")
 
 
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "BeArEr"])
+def test_bearer_scheme_is_case_insensitive(server, admin, scheme):
+    """RFC 7235 §2.1: the authentication scheme is case-insensitive."""
+    token = server.token_client(admin).token
+    api = Api(server.base_url)
+    api.session.headers["Authorization"] = scheme + " " + token
+    r = api.get("/me")
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == admin.user["id"]
+
+
 def test_logout_needs_csrf_then_ends_the_session(server):
     user, api = server.user_client(kind="agent")
     cookie = api.session.cookies["docket_session"]

@@ -59,8 +59,8 @@ def test_malformed_body_is_400_and_creates_nothing(server, agent, name):
     r = post_raw(agent, "/tickets", MALFORMED[name])
     err = expect_error(r, 400, "malformed")
     if name != "duplicate keys":
-        # `field` only when one field is at fault: not for broken syntax.
-        assert "field" not in err, err
+        # No one field is at fault in broken syntax: `field` is null.
+        assert err["field"] is None, err
     assert total(agent) == before
 
 
@@ -138,13 +138,54 @@ def test_wrong_type_or_unknown_field_is_422(server, agent, body, field):
     assert total(agent) == before
 
 
-def test_huge_integer_is_422(server, agent):
-    r = post_raw(agent, "/tickets",
-                 b'{"subject": "x", "assignee_id": '
-                 b'123456789012345678901234567890}')
-    assert r.status_code in (400, 422), r.text
-    if r.status_code == 422:
-        expect_error(r, 422, "validation_failed", "assignee_id")
+@pytest.mark.parametrize("raw,field", [
+    (b'{"subject": "x", "assignee_id": 123456789012345678901234567890}',
+     "assignee_id"),
+    (b'{"subject": "x", "assignee_id": -123456789012345678901234567890}',
+     "assignee_id"),
+    (b'{"subject": "x", "assignee_id": 9223372036854775808}', "assignee_id"),
+    (b'{"subject": "x", "follower_ids": [1, 99999999999999999999]}',
+     "follower_ids"),
+    (b'{"subject": "x", "assignee_id": 1e400}', None),
+])
+def test_huge_number_is_422(server, agent, raw, field):
+    """Well-formed JSON with a number too large for any field is a bad value
+    (422), not a malformed body (400)."""
+    before = total(agent)
+    r = post_raw(agent, "/tickets", raw)
+    expect_error(r, 422, "validation_failed", field)
+    assert total(agent) == before
+
+
+def test_huge_number_in_a_non_object_is_still_400(server, agent):
+    r = post_raw(agent, "/tickets", b"[99999999999999999999]")
+    expect_error(r, 400, "malformed", None)
+
+
+@pytest.mark.parametrize("method,path,kw,status", [
+    ("GET", "/tickets/999999", {}, 404),
+    ("GET", "/no-such-thing", {}, 404),
+    ("PUT", "/tickets", {}, 405),
+    ("POST", "/tickets", {"data": b"{", "headers": {
+        "Content-Type": "application/json"}}, 400),
+    ("POST", "/tickets", {"data": b"{}", "headers": {
+        "Content-Type": "text/plain"}}, 415),
+    ("POST", "/tickets", {"json": {}}, 422),
+])
+def test_error_body_always_has_code_message_and_field(server, agent, method,
+                                                      path, kw, status):
+    """API.md Conventions: {"error": {"code", "message", "field"}}; `field`
+    is null when no one field is at fault."""
+    r = agent.request(method, path, **kw)
+    assert r.status_code == status, r.text
+    assert set(r.json()) == {"error"}
+    assert set(r.json()["error"]) == {"code", "message", "field"}, r.text
+
+
+def test_unauthenticated_error_has_field_null(server):
+    r = requests.get(server.base_url + "/api/v1/tickets", timeout=30)
+    assert r.status_code == 401
+    assert r.json()["error"]["field"] is None, r.text
 
 
 # ---- lengths at max and max + 1 ----

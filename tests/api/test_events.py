@@ -138,3 +138,54 @@ def test_actor_of_bearer_change_is_the_tokens_user(server, agent_bearer,
                                   "/tickets/0/events"])
 def test_events_of_unknown_ticket_are_404(server, agent, path):
     expect_error(agent.get(path), 404, "not_found")
+
+
+# ---- pages (API.md Conventions: every list takes limit and cursor) ----
+
+def test_history_pages_with_limit_and_cursor(server, agent):
+    t = agent.create_ticket()
+    for priority in ("major", "minor", "normal", "major"):
+        r = agent.patch("/tickets/%d" % t["number"],
+                        json={"priority": priority})
+        assert r.status_code == 200
+    path = "/tickets/%d/events" % t["number"]
+    whole = agent.get(path, params={"limit": 500}).json()
+    assert whole["total"] == 5 and whole["next_cursor"] is None
+    ids = []
+    page = agent.get(path, params={"limit": 2}).json()
+    while True:
+        assert page["total"] == 5
+        assert len(page["items"]) <= 2
+        ids.extend(e["id"] for e in page["items"])
+        if page["next_cursor"] is None:
+            break
+        page = agent.get(path, params={"limit": 2,
+                                       "cursor": page["next_cursor"]}).json()
+    assert ids == [e["id"] for e in whole["items"]]
+    assert ids == sorted(ids)
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"limit": 0}, "limit"), ({"limit": 501}, "limit"),
+    ({"cursor": "garbage"}, "cursor"),
+])
+def test_bad_history_page_parameters_are_422(server, agent, params, field):
+    t = agent.create_ticket()
+    r = agent.get("/tickets/%d/events" % t["number"], params=params)
+    expect_error(r, 422, "validation_failed", field)
+
+
+def test_customer_history_pages_count_no_notes(server, agent, customer,
+                                               customer_user):
+    t = agent.create_ticket(requester_id=customer_user["id"])
+    agent.post_message(t["number"], "note", kind="note")
+    agent.post_message(t["number"], "reply")
+    agent.post_message(t["number"], "note", kind="note")
+    path = "/tickets/%d/events" % t["number"]
+    page = customer.get(path, params={"limit": 1}).json()
+    assert page["total"] == 2  # ticket.created and the reply
+    seen = [e["type"] for e in page["items"]]
+    rest = customer.get(path, params={"cursor": page["next_cursor"]}).json()
+    seen += [e["type"] for e in rest["items"]]
+    assert seen == ["ticket.created", "message.created"]
+    assert rest["next_cursor"] is None

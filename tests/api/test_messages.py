@@ -170,3 +170,83 @@ def test_collaborator_not_invited_cannot_post(server, agent):
     r = collab.post("/tickets/%d/messages" % t["number"],
                     json={"kind": "note", "body": "hello"})
     expect_error(r, 404, "not_found")
+
+
+# ---- pages (API.md Conventions: every list takes limit and cursor) ----
+
+def test_thread_pages_with_limit_and_cursor(server, agent):
+    t = agent.create_ticket()
+    posted = [agent.post_message(t["number"], "page %d" % i,
+                                 kind="note" if i % 2 else "reply")
+              for i in range(5)]
+    path = "/tickets/%d/messages" % t["number"]
+    pages = []
+    r = agent.get(path, params={"limit": 2})
+    while True:
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert page["total"] == 5
+        pages.append([m["id"] for m in page["items"]])
+        if page["next_cursor"] is None:
+            break
+        r = agent.get(path, params={"limit": 2,
+                                    "cursor": page["next_cursor"]})
+    assert pages == [[posted[0]["id"], posted[1]["id"]],
+                     [posted[2]["id"], posted[3]["id"]],
+                     [posted[4]["id"]]]
+
+
+def test_thread_default_limit_is_50_and_max_500(server, agent):
+    t = agent.create_ticket()
+    for i in range(51):
+        agent.post_message(t["number"], "message %d" % i)
+    path = "/tickets/%d/messages" % t["number"]
+    first = agent.get(path).json()
+    assert len(first["items"]) == 50
+    assert first["total"] == 51
+    assert first["next_cursor"] is not None
+    rest = agent.get(path, params={"cursor": first["next_cursor"]}).json()
+    assert [m["body"] for m in rest["items"]] == ["message 50"]
+    assert rest["next_cursor"] is None
+    whole = agent.get(path, params={"limit": 500}).json()
+    assert len(whole["items"]) == 51 and whole["next_cursor"] is None
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"limit": 0}, "limit"), ({"limit": -1}, "limit"),
+    ({"limit": 501}, "limit"), ({"limit": "x"}, "limit"),
+    ({"cursor": "garbage"}, "cursor"), ({"cursor": ""}, "cursor"),
+    ({"cursor": "A" * 1500}, "cursor"), ({"sort": "id"}, "sort"),
+])
+def test_bad_thread_page_parameters_are_422(server, agent, params, field):
+    t = agent.create_ticket()
+    r = agent.get("/tickets/%d/messages" % t["number"], params=params)
+    expect_error(r, 422, "validation_failed", field)
+
+
+def test_cursor_of_another_list_is_422(server, agent):
+    t = agent.create_ticket()
+    agent.create_ticket()
+    cursor = agent.list_tickets(limit=1)["next_cursor"]
+    assert cursor is not None
+    r = agent.get("/tickets/%d/messages" % t["number"],
+                  params={"cursor": cursor})
+    expect_error(r, 422, "validation_failed", "cursor")
+
+
+def test_customer_pages_count_no_notes(server, agent, customer,
+                                       customer_user):
+    t = agent.create_ticket(requester_id=customer_user["id"])
+    replies = []
+    for i in range(3):
+        replies.append(agent.post_message(t["number"], "reply %d" % i))
+        agent.post_message(t["number"], "note %d" % i, kind="note")
+    path = "/tickets/%d/messages" % t["number"]
+    first = customer.get(path, params={"limit": 2}).json()
+    assert first["total"] == 3
+    assert [m["id"] for m in first["items"]] == [replies[0]["id"],
+                                                 replies[1]["id"]]
+    rest = customer.get(path, params={"limit": 2,
+                                      "cursor": first["next_cursor"]}).json()
+    assert [m["id"] for m in rest["items"]] == [replies[2]["id"]]
+    assert rest["next_cursor"] is None

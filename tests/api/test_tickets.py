@@ -256,6 +256,16 @@ def test_null_clears_nullable_fields(server, agent, agent_user):
     same_but(t, u, "assignee", "deadline")
 
 
+def test_null_description_clears_it(server, agent):
+    """API.md Conventions: null clears a field; a description may be
+    empty, so null leaves it empty."""
+    t = agent.create_ticket(description="some words")
+    r = agent.patch("/tickets/%d" % t["number"], json={"description": None})
+    assert r.status_code == 200, r.text
+    assert r.json()["description"] == ""
+    assert agent.ticket(t["number"])["description"] == ""
+
+
 def test_tags_are_replaced_not_merged(server, agent):
     t = agent.create_ticket(tags=["one", "two"])
     u = agent.patch("/tickets/%d" % t["number"],
