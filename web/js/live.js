@@ -225,7 +225,7 @@ class Notifications {
     }
     let body = "";
     try {
-      const thread = await api.all(`/tickets/${e.ticket}/messages`);
+      const thread = await api.all(`/tickets/${e.ticket}/messages`, { limit: 500 });
       const m = thread.find((x) => x.id === e.message_id);
       body = m ? m.body : "";
     } catch {

@@ -56,15 +56,16 @@ export function Login({ onSignedIn }) {
           ${busy ? t("login.signing_in") : t("login.submit")}
         </button>
       </form>
-      <label class="login-lang">
-        ${t("shell.language")}
+      <div class="login-lang">
+        <label for="login-lang">${t("shell.language")}</label>
         <select
+          id="login-lang"
           value=${language()}
           onChange=${(e) => setLanguage(e.currentTarget.value)}
         >
           ${LANGUAGES.map((l) => html`<option value=${l.code}>${l.name}</option>`)}
         </select>
-      </label>
+      </div>
     </main>
   </div>`;
 }

@@ -35,8 +35,8 @@ function useTicket(number) {
     try {
       const [ticket, messages, events] = await Promise.all([
         api.get(`/tickets/${number}`),
-        api.all(`/tickets/${number}/messages`),
-        api.all(`/tickets/${number}/events`),
+        api.all(`/tickets/${number}/messages`, { limit: 500 }),
+        api.all(`/tickets/${number}/events`, { limit: 500 }),
       ]);
       setData({ ticket, messages, events });
       setError(null);
@@ -554,7 +554,9 @@ export function TicketPanel({ number, onClose, onEdit, onDelete }) {
         return;
       }
       const typing = e.target.closest && e.target.closest("input, textarea, select");
-      if (e.key === "Escape" && !typing) {
+      // Esc closes even from the composer: its draft is kept per ticket.
+      const inField = e.target.closest && e.target.closest("input, select");
+      if (e.key === "Escape" && !inField) {
         onClose();
       } else if (e.key === "r" && !typing) {
         e.preventDefault();

@@ -122,13 +122,24 @@ function apiParams(filters, sort, limit, cursor) {
 
 // ---- the filter bar ----
 
+// Labels point at their control with for/id: a label wrapping a select
+// would make the select's current value part of the control's name.
 function FilterSelect({ label, name, value, onChange, children }) {
-  return html`<label class="filter">
-    <span>${label}</span>
-    <select name=${name} value=${value || ""} onChange=${(e) => onChange(e.currentTarget.value)}>
+  const id = `filter-${name}`;
+  return html`<div class="filter">
+    <label for=${id}>${label}</label>
+    <select id=${id} name=${name} value=${value || ""} onChange=${(e) => onChange(e.currentTarget.value)}>
       ${children}
     </select>
-  </label>`;
+  </div>`;
+}
+
+function FilterDate({ label, name, value, onChange }) {
+  const id = `filter-${name}`;
+  return html`<div class="filter">
+    <label for=${id}>${label}</label>
+    <input id=${id} type="date" value=${value || ""} onChange=${(e) => onChange(e.currentTarget.value)} />
+  </div>`;
 }
 
 function FilterBar({ query, number }) {
@@ -231,22 +242,18 @@ function FilterBar({ query, number }) {
         onBlur=${() => tag.trim().toLowerCase() !== (f.tag || "") && set({ tag: tag.trim().toLowerCase() })}
       />
     </form>
-    <label class="filter">
-      <span>${t("filters.created_from")}</span>
-      <input
-        type="date"
-        value=${f.created_after || ""}
-        onChange=${(e) => set({ created_after: e.currentTarget.value })}
-      />
-    </label>
-    <label class="filter">
-      <span>${t("filters.created_to")}</span>
-      <input
-        type="date"
-        value=${f.created_before || ""}
-        onChange=${(e) => set({ created_before: e.currentTarget.value })}
-      />
-    </label>
+    <${FilterDate}
+      label=${t("filters.created_from")}
+      name="created_after"
+      value=${f.created_after}
+      onChange=${(v) => set({ created_after: v })}
+    />
+    <${FilterDate}
+      label=${t("filters.created_to")}
+      name="created_before"
+      value=${f.created_before}
+      onChange=${(v) => set({ created_before: v })}
+    />
     ${active &&
     html`<button
       type="button"
@@ -427,12 +434,12 @@ function Pager({ page, cursors, limit, onPrev, onNext, onLimit }) {
         total: formatNumber(page.total),
       })}
     </span>
-    <label class="filter inline">
-      <span>${t("table.per_page")}</span>
-      <select value=${String(limit)} onChange=${(e) => onLimit(Number(e.currentTarget.value))}>
+    <div class="filter inline">
+      <label for="page-size">${t("table.per_page")}</label>
+      <select id="page-size" value=${String(limit)} onChange=${(e) => onLimit(Number(e.currentTarget.value))}>
         ${PAGE_SIZES.map((n) => html`<option value=${String(n)}>${n}</option>`)}
       </select>
-    </label>
+    </div>
     <button type="button" class="button small" disabled=${!cursors.length} onClick=${onPrev}>
       ← ${t("table.previous")}
     </button>
