@@ -1,6 +1,7 @@
 # The front door. `make run` and `make test` are the README's two commands.
 #   make run    set-up, release build, start the server on ./docket.db
-#   make test   set-up, sanitizer build, unit + fuzz replay + API tests, lint
+#   make test   set-up, sanitizer build, unit + fuzz replay + API + browser
+#               tests, lint
 #   make lint   formatting, static analysis, banned calls, include direction
 #   make fuzz   explore the parsers with libFuzzer (clang)
 #   make bench  the benchmark suite (bench/)
@@ -9,7 +10,7 @@ PYTHON  ?= /usr/bin/python3
 RELEASE := build/release
 TEST    := build/test
 
-.PHONY: all setup build release test-build run test unit api lint fuzz bench \
+.PHONY: all setup build release test-build run test unit api browser lint fuzz bench \
         format clean
 
 all: release
@@ -46,9 +47,15 @@ api: test-build
 	DOCKET_BIN=$(TEST)/docket DOCKET_TEST_BACKEND=pg \
 	  $(PYTHON) -m pytest tests/api -q -rs -p no:cacheprovider
 
+# The web app in Debian's chromium, driven by playwright-core, against the
+# test build; screenshots of each screen land in build/test-output/browser/.
+browser: test-build
+	DOCKET_BIN=$(TEST)/docket node --test tests/browser/*.test.mjs
+
 test: setup test-build release
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory api
+	@$(MAKE) --no-print-directory browser
 	@$(MAKE) --no-print-directory lint
 
 lint:

@@ -396,6 +396,13 @@ enum MHD_Result h_stream(struct req *req)
     dk_buf_appends(&c->queue, "retry: 3000\n: connected\n\n");
     pthread_mutex_lock(&hub->lock);
     c->last_event_id = has_resume ? after : hub->newest_sent;
+    if (!has_resume) {
+        /* A record with only an id sets the client's last event id (the
+         * SSE processing model) without dispatching an event: a client that
+         * reconnects before any event arrived resumes from here and misses
+         * nothing committed in between. */
+        dk_buf_appendf(&c->queue, "id: %lld\n\n", (long long)c->last_event_id);
+    }
     c->next = hub->clients;
     if (hub->clients) {
         hub->clients->prev = c;

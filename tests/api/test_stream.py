@@ -4,6 +4,7 @@ Streams are read by harness.SSEReader in a thread; tests wait for events
 with deadlines. To avoid racing the subscription, most tests connect with
 Last-Event-ID set to an event known to be older than what they then do."""
 import pytest
+import requests
 
 import shapes
 from harness import SSEReader, expect_error, unique
@@ -103,6 +104,33 @@ def test_a_change_appears_as_an_event(server, agent, agent_bearer,
         check_event(ev)
         ids = [int(e["id"]) for e in s.received]
         assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_a_new_stream_first_sets_its_resume_point(server, agent,
+                                                  agent_bearer):
+    """Without Last-Event-ID the stream opens with a record holding only an
+    id, the newest event: a client that reconnects before any event arrives
+    resumes from there (the SSE spec sets the last event id even when no
+    event is dispatched) and misses nothing committed in between."""
+    newest = newest_event_id(agent)
+    r = requests.get(stream_url(server), stream=True, timeout=10,
+                     headers={"Authorization": "Bearer " + agent_bearer.token})
+    block = []
+    try:
+        for line in r.iter_lines(chunk_size=1, decode_unicode=True):
+            if line.startswith("id:"):
+                block = [line]
+            elif block and line == "":
+                break
+            elif block:
+                block.append(line)
+    finally:
+        r.close()
+    assert block == ["id: %d" % newest]
+    t = agent.create_ticket(subject="after the resume point")
+    with bearer_stream(server, agent_bearer, last_event_id=newest) as s:
+        s.wait_for(of_ticket(t["number"], "ticket.created"),
+                   what="the change after the resume point")
 
 
 def test_stream_ids_match_the_history(server, agent, agent_bearer):

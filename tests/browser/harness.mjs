@@ -96,7 +96,8 @@ export class Api {
 
   async login(email, password) {
     const { res, data } = await this.request("POST", "/auth/login", { email, password });
-    this.cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    // One cookie (docket_session); get() joins several with ", ".
+    this.cookie = (res.headers.get("set-cookie") || "").split(";")[0];
     this.csrf = data.csrf_token;
     this.user = data;
     return this;
@@ -132,11 +133,11 @@ export class Api {
   }
 
   async ticket(fields = {}) {
-    return this.post("/tickets", {
-      subject: fields.subject || `Ticket ${unique("s")}`,
-      requester: fields.requester || { email: `${unique("c")}@example.org`, name: "Pat Customer" },
-      ...fields,
-    });
+    const body = { subject: `Ticket ${unique("s")}`, ...fields };
+    if (!body.requester && !body.requester_id) {
+      body.requester = { email: `${unique("c")}@example.org`, name: "Pat Customer" };
+    }
+    return this.post("/tickets", body);
   }
 }
 

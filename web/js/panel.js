@@ -193,27 +193,32 @@ function Composer({ number, canNote, onSent, focusRef }) {
     onSubmit=${send}
   >
     ${canNote &&
-    html`<div class="segmented" role="radiogroup" aria-label=${t("composer.kind")}>
-      <label class=${kind === "reply" ? "on" : ""}>
-        <input
-          type="radio"
-          name="composer-kind"
-          value="reply"
-          checked=${kind === "reply"}
-          onChange=${() => setKind("reply")}
-        />
-        ${t("composer.reply")}
-      </label>
-      <label class=${kind === "note" ? "on" : ""}>
-        <input
-          type="radio"
-          name="composer-kind"
-          value="note"
-          checked=${kind === "note"}
-          onChange=${() => setKind("note")}
-        />
-        ${t("composer.note")}
-      </label>
+    html`<div
+      class="segmented"
+      role="radiogroup"
+      aria-label=${t("composer.kind")}
+      onKeyDown=${(e) => {
+        if (["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"].includes(e.key)) {
+          e.preventDefault();
+          const next = kind === "reply" ? "note" : "reply";
+          setKind(next);
+          e.currentTarget.querySelector(`[data-kind=${next}]`).focus();
+        }
+      }}
+    >
+      ${["reply", "note"].map(
+        (k) => html`<button
+          type="button"
+          role="radio"
+          data-kind=${k}
+          aria-checked=${kind === k}
+          tabindex=${kind === k ? 0 : -1}
+          class=${kind === k ? "on" : ""}
+          onClick=${() => setKind(k)}
+        >
+          ${t(`composer.${k}`)}
+        </button>`,
+      )}
     </div>`}
     <label for="composer-body" class="sr-only">${t("composer.message")}</label>
     <textarea
