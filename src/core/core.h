@@ -84,6 +84,15 @@ DK_MUST_USE enum dk_status dk_core_last_event_id(struct dk_core *core,
 void dk_core_set_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
                              void *user);
 
+/* The page parameters of a list, unparsed (NULL: absent): `limit` as for
+ * every list (default 50, 1..500), `cursor` from the previous page. Lists
+ * given only these fail with DK_INVALID (field "limit" or "cursor") for bad
+ * ones. */
+struct dk_page_params {
+    const char *cursor;
+    const char *limit;
+};
+
 /* ---- permissions and rules (pure functions, unit-tested) ---- */
 
 bool dk_actor_is_agent(const struct dk_actor *a);
@@ -146,9 +155,13 @@ struct dk_new_token {
 DK_MUST_USE enum dk_status
 dk_core_token_create(struct dk_ctx *ctx, int64_t user_id, const char *name,
                      struct dk_new_token *out, struct dk_err *err);
-DK_MUST_USE enum dk_status
-dk_core_token_list(struct dk_ctx *ctx, int64_t user_id, struct dk_token **items,
-                   size_t *n_items, struct dk_err *err);
+/* A page of the live tokens of user_id (0: the actor), newest first.
+ * Others' only for admins (DK_DENIED, field "user_id"). */
+DK_MUST_USE enum dk_status dk_core_token_list(struct dk_ctx *ctx,
+                                              int64_t user_id,
+                                              const struct dk_page_params *p,
+                                              struct dk_token_page *out,
+                                              struct dk_err *err);
 DK_MUST_USE enum dk_status
 dk_core_token_revoke(struct dk_ctx *ctx, int64_t token_id, struct dk_err *err);
 
@@ -223,10 +236,12 @@ struct dk_enum_input {
     bool is_retired;
 };
 
+/* A page of the statuses or priorities in position order (everyone signed
+ * in). */
 DK_MUST_USE enum dk_status dk_core_enum_list(struct dk_ctx *ctx,
                                              enum dk_enum_table table,
-                                             struct dk_enum_value **items,
-                                             size_t *n_items,
+                                             const struct dk_page_params *p,
+                                             struct dk_enum_page *out,
                                              struct dk_err *err);
 DK_MUST_USE enum dk_status dk_core_enum_create(struct dk_ctx *ctx,
                                                enum dk_enum_table table,
@@ -331,13 +346,6 @@ DK_MUST_USE enum dk_status
 dk_core_message_create(struct dk_ctx *ctx, int64_t number,
                        const struct dk_message_input *in,
                        struct dk_message *out, struct dk_err *err);
-/* The page parameters of a ticket's thread or history, unparsed (NULL:
- * absent): `limit` as for every list, `cursor` from the previous page. */
-struct dk_page_params {
-    const char *cursor;
-    const char *limit;
-};
-
 /* A page of the thread, oldest first; customers never see notes. DK_NOT_FOUND
  * for a ticket the actor cannot see; DK_INVALID (field "limit" or "cursor")
  * for bad page parameters. Items live in ctx->arena. */
@@ -372,9 +380,10 @@ struct dk_group_input {
     struct dk_ids members;
 };
 
+/* A page of the groups by name (agents; DK_DENIED for others). */
 DK_MUST_USE enum dk_status dk_core_group_list(struct dk_ctx *ctx,
-                                              struct dk_group **items,
-                                              size_t *n_items,
+                                              const struct dk_page_params *p,
+                                              struct dk_group_page *out,
                                               struct dk_err *err);
 DK_MUST_USE enum dk_status dk_core_group_get(struct dk_ctx *ctx, int64_t id,
                                              struct dk_group *out,

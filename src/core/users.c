@@ -379,8 +379,7 @@ enum dk_status dk_core_user_list(struct dk_ctx *ctx,
     if (!dk_actor_is_agent(ctx->actor) && !dk_actor_is_system(ctx->actor)) {
         return dk_fail(err, DK_DENIED, NULL, "only agents list users");
     }
-    struct dk_user_query q = {
-        .kind = p->kind, .role = p->role, .disabled = -1, .cursor = p->cursor};
+    struct dk_user_query q = {.kind = p->kind, .role = p->role, .disabled = -1};
     if (p->role && !is_one_of(p->role, agent_roles) &&
         strcmp(p->role, "customer") != 0) {
         return dk_fail(err, DK_INVALID, "role", "unknown role '%s'", p->role);
@@ -405,8 +404,12 @@ enum dk_status dk_core_user_list(struct dk_ctx *ctx,
         q.prefix = p->q;
     }
     enum dk_status s = parse_user_sort(p->sort, &q, err);
+    struct dk_page_query page;
     if (s == DK_OK) {
-        s = dk_core_parse_limit(p->limit, &q.limit, err);
+        struct dk_page_params pp = {p->cursor, p->limit};
+        s = core_page_query(&pp, &page, err);
+        q.cursor = page.cursor;
+        q.limit = page.limit;
     }
     if (s != DK_OK) {
         return s;
