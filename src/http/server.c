@@ -94,6 +94,11 @@ enum MHD_Result res_queue(struct req *req, int status,
         dk_bug("second answer to one request");
     }
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    if (status == 401) {
+        /* RFC 7235 §4.1: a 401 names the scheme that would work. */
+        MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"docket\"");
+    }
     if (!MHD_get_response_header(response, "Cache-Control")) {
         MHD_add_response_header(response, "Cache-Control", "no-store");
     }
