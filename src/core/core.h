@@ -101,6 +101,16 @@ bool dk_actor_is_system(const struct dk_actor *a);
 struct dk_rights dk_rights_of(const struct dk_actor *a);
 /* May actor see ticket t at all (else: 404)? */
 bool dk_can_see_ticket(const struct dk_actor *a, const struct dk_ticket *t);
+struct dk_ticket_input;
+/* The first field of in that customer a may not set on ticket t (NULL: a
+ * new ticket), or NULL when every field present is allowed (docs/api.md,
+ * Tickets): their own words — subject, description (and attachments, on
+ * create) — and, on their own ticket, the status (which category they may
+ * move it to is checked once the status is resolved). Every field of
+ * someone else's ticket is refused. */
+const char *dk_customer_denied_field(const struct dk_actor *a,
+                                     const struct dk_ticket *t,
+                                     const struct dk_ticket_input *in);
 /* May actor see event e (stream and history)? */
 bool dk_can_see_event(const struct dk_actor *a, const struct dk_event *e);
 /* Is the ticket unread for a reader whose read mark is seen_event_id
