@@ -206,7 +206,9 @@ DK_MUST_USE enum dk_status dk_core_user_create(struct dk_ctx *ctx,
                                                const struct dk_user_input *in,
                                                struct dk_user *out,
                                                struct dk_err *err);
-/* user_id 0: the actor (PATCH /me rules); otherwise admins only. */
+/* user_id 0: the actor (PATCH /me rules); otherwise admins only.
+ * DK_CONFLICT (field "disabled", "role" or "kind") when the change would
+ * leave no enabled admin. */
 DK_MUST_USE enum dk_status dk_core_user_update(struct dk_ctx *ctx,
                                                int64_t user_id,
                                                const struct dk_user_input *in,
