@@ -6,10 +6,13 @@
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        dk_cli_usage();
-        return argc < 2 ? DK_EXIT_USAGE : DK_EXIT_OK;
+    if (argc < 2) {
+        dk_cli_usage(stderr);
+        return DK_EXIT_USAGE;
+    }
+    if (dk_cli_is_help(1, argv + 1) || strcmp(argv[1], "help") == 0) {
+        dk_cli_usage(stdout);
+        return DK_EXIT_OK;
     }
     if (strcmp(argv[1], "serve") == 0) {
         return dk_cli_serve(argc - 2, argv + 2);
@@ -28,6 +31,6 @@ int main(int argc, char **argv)
         return DK_EXIT_OK;
     }
     fprintf(stderr, "docket: unknown command '%s'\n", argv[1]);
-    dk_cli_usage();
+    dk_cli_usage(stderr);
     return DK_EXIT_USAGE;
 }

@@ -5,6 +5,8 @@
 #ifndef DOCKET_CLI_CLI_H
 #define DOCKET_CLI_CLI_H
 
+#include <stdio.h>
+
 #include "base/base.h"
 
 enum {
@@ -40,10 +42,18 @@ DK_MUST_USE enum dk_status dk_config_parse_file(struct dk_arena *arena,
                                                 struct dk_config *out,
                                                 struct dk_err *err);
 
+/* Does a command's argv ask for its usage ("--help" or "-h" anywhere)?
+ * Commands answer it on stdout with exit 0 before opening anything. */
+bool dk_cli_is_help(int argc, char **argv);
+
+/* Commands: a usage mistake (unknown command or option, missing value)
+ * prints the usage on stderr and returns DK_EXIT_USAGE without opening a
+ * database. */
 int dk_cli_serve(int argc, char **argv);
 int dk_cli_user(int argc, char **argv);
 int dk_cli_token(int argc, char **argv);
 int dk_cli_migrate(int argc, char **argv);
-void dk_cli_usage(void);
+/* The overview of every command, on out. */
+void dk_cli_usage(FILE *out);
 
 #endif

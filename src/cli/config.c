@@ -198,3 +198,13 @@ enum dk_status dk_config_load(struct dk_arena *arena, int argc, char **argv,
     out->web_dir = getenv("DOCKET_WEB_DIR");
     return DK_OK;
 }
+
+bool dk_cli_is_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            return true;
+        }
+    }
+    return false;
+}

@@ -25,15 +25,19 @@ static bool parse_target(const char *text, struct dk_store_config *out)
     return false;
 }
 
-static void print_usage(void)
+static void print_usage(FILE *out)
 {
-    fprintf(stderr,
+    fprintf(out,
             "usage: docket migrate --from sqlite:PATH --to postgresql://…\n"
             "       (either side may be sqlite:PATH or a PostgreSQL URI)\n");
 }
 
 int dk_cli_migrate(int argc, char **argv)
 {
+    if (dk_cli_is_help(argc, argv)) {
+        print_usage(stdout);
+        return DK_EXIT_OK;
+    }
     const char *from = NULL;
     const char *to = NULL;
     for (int i = 0; i + 1 < argc; i += 2) {
@@ -50,7 +54,7 @@ int dk_cli_migrate(int argc, char **argv)
     struct dk_store_config target;
     if (argc != 4 || !from || !to || !parse_target(from, &source) ||
         !parse_target(to, &target)) {
-        print_usage();
+        print_usage(stderr);
         return DK_EXIT_USAGE;
     }
     struct dk_store_copy_report report;

@@ -9,9 +9,10 @@
 #include "core/core.h"
 #include "http/http.h"
 
-static void print_serve_help(void)
+static void print_serve_help(FILE *out)
 {
-    printf(
+    fprintf(
+        out,
         "usage: docket serve [options]\n"
         "\n"
         "  --listen HOST:PORT  address to listen on (DOCKET_LISTEN;\n"
@@ -120,16 +121,15 @@ int dk_cli_serve(int argc, char **argv)
     int n_rest = 0;
     struct dk_err err;
     int rc = DK_EXIT_USAGE;
-    if (dk_config_load(&arena, argc, argv, &config, &rest, &n_rest, &err) !=
-        DK_OK) {
-        fprintf(stderr, "docket serve: %s\n", err.message);
-    } else if (n_rest > 0 &&
-               (strcmp(rest[0], "--help") == 0 || strcmp(rest[0], "-h") == 0)) {
-        print_serve_help();
+    if (dk_cli_is_help(argc, argv)) {
+        print_serve_help(stdout);
         rc = DK_EXIT_OK;
+    } else if (dk_config_load(&arena, argc, argv, &config, &rest, &n_rest,
+                              &err) != DK_OK) {
+        fprintf(stderr, "docket serve: %s\n", err.message);
     } else if (n_rest > 0) {
-        fprintf(stderr, "docket serve: unknown option '%s' (see --help)\n",
-                rest[0]);
+        fprintf(stderr, "docket serve: unknown option '%s'\n", rest[0]);
+        print_serve_help(stderr);
     } else {
         rc = run(&config);
     }

@@ -363,8 +363,8 @@ enum dk_status dk_core_token_create(struct dk_ctx *ctx, int64_t user_id,
 }
 
 enum dk_status dk_core_token_list(struct dk_ctx *ctx, int64_t user_id,
-                                  struct dk_token **items, size_t *n_items,
-                                  struct dk_err *err)
+                                  const struct dk_page_params *p,
+                                  struct dk_token_page *out, struct dk_err *err)
 {
     if (user_id == 0) {
         user_id = ctx->actor->id;
@@ -373,12 +373,17 @@ enum dk_status dk_core_token_list(struct dk_ctx *ctx, int64_t user_id,
         return dk_fail(err, DK_DENIED, "user_id",
                        "only admins list other users' tokens");
     }
-    struct core_tx ctx_tx;
-    enum dk_status s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
+    struct dk_page_query page;
+    enum dk_status s = core_page_query(p, &page, err);
     if (s != DK_OK) {
         return s;
     }
-    s = dk_store_token_list(ctx_tx.tx, user_id, items, n_items, err);
+    struct core_tx ctx_tx;
+    s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    s = dk_store_token_page(ctx_tx.tx, user_id, &page, out, err);
     core_rollback(&ctx_tx);
     return s;
 }

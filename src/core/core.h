@@ -84,6 +84,15 @@ DK_MUST_USE enum dk_status dk_core_last_event_id(struct dk_core *core,
 void dk_core_set_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
                              void *user);
 
+/* The page parameters of a list, unparsed (NULL: absent): `limit` as for
+ * every list (default 50, 1..500), `cursor` from the previous page. Lists
+ * given only these fail with DK_INVALID (field "limit" or "cursor") for bad
+ * ones. */
+struct dk_page_params {
+    const char *cursor;
+    const char *limit;
+};
+
 /* ---- permissions and rules (pure functions, unit-tested) ---- */
 
 bool dk_actor_is_agent(const struct dk_actor *a);
@@ -92,6 +101,16 @@ bool dk_actor_is_system(const struct dk_actor *a);
 struct dk_rights dk_rights_of(const struct dk_actor *a);
 /* May actor see ticket t at all (else: 404)? */
 bool dk_can_see_ticket(const struct dk_actor *a, const struct dk_ticket *t);
+struct dk_ticket_input;
+/* The first field of in that customer a may not set on ticket t (NULL: a
+ * new ticket), or NULL when every field present is allowed (docs/api.md,
+ * Tickets): their own words — subject, description (and attachments, on
+ * create) — and, on their own ticket, the status (which category they may
+ * move it to is checked once the status is resolved). Every field of
+ * someone else's ticket is refused. */
+const char *dk_customer_denied_field(const struct dk_actor *a,
+                                     const struct dk_ticket *t,
+                                     const struct dk_ticket_input *in);
 /* May actor see event e (stream and history)? */
 bool dk_can_see_event(const struct dk_actor *a, const struct dk_event *e);
 /* Is the ticket unread for a reader whose read mark is seen_event_id
@@ -146,9 +165,13 @@ struct dk_new_token {
 DK_MUST_USE enum dk_status
 dk_core_token_create(struct dk_ctx *ctx, int64_t user_id, const char *name,
                      struct dk_new_token *out, struct dk_err *err);
-DK_MUST_USE enum dk_status
-dk_core_token_list(struct dk_ctx *ctx, int64_t user_id, struct dk_token **items,
-                   size_t *n_items, struct dk_err *err);
+/* A page of the live tokens of user_id (0: the actor), newest first.
+ * Others' only for admins (DK_DENIED, field "user_id"). */
+DK_MUST_USE enum dk_status dk_core_token_list(struct dk_ctx *ctx,
+                                              int64_t user_id,
+                                              const struct dk_page_params *p,
+                                              struct dk_token_page *out,
+                                              struct dk_err *err);
 DK_MUST_USE enum dk_status
 dk_core_token_revoke(struct dk_ctx *ctx, int64_t token_id, struct dk_err *err);
 
@@ -183,7 +206,9 @@ DK_MUST_USE enum dk_status dk_core_user_create(struct dk_ctx *ctx,
                                                const struct dk_user_input *in,
                                                struct dk_user *out,
                                                struct dk_err *err);
-/* user_id 0: the actor (PATCH /me rules); otherwise admins only. */
+/* user_id 0: the actor (PATCH /me rules); otherwise admins only.
+ * DK_CONFLICT (field "disabled", "role" or "kind") when the change would
+ * leave no enabled admin. */
 DK_MUST_USE enum dk_status dk_core_user_update(struct dk_ctx *ctx,
                                                int64_t user_id,
                                                const struct dk_user_input *in,
@@ -223,10 +248,12 @@ struct dk_enum_input {
     bool is_retired;
 };
 
+/* A page of the statuses or priorities in position order (everyone signed
+ * in). */
 DK_MUST_USE enum dk_status dk_core_enum_list(struct dk_ctx *ctx,
                                              enum dk_enum_table table,
-                                             struct dk_enum_value **items,
-                                             size_t *n_items,
+                                             const struct dk_page_params *p,
+                                             struct dk_enum_page *out,
                                              struct dk_err *err);
 DK_MUST_USE enum dk_status dk_core_enum_create(struct dk_ctx *ctx,
                                                enum dk_enum_table table,
@@ -331,13 +358,6 @@ DK_MUST_USE enum dk_status
 dk_core_message_create(struct dk_ctx *ctx, int64_t number,
                        const struct dk_message_input *in,
                        struct dk_message *out, struct dk_err *err);
-/* The page parameters of a ticket's thread or history, unparsed (NULL:
- * absent): `limit` as for every list, `cursor` from the previous page. */
-struct dk_page_params {
-    const char *cursor;
-    const char *limit;
-};
-
 /* A page of the thread, oldest first; customers never see notes. DK_NOT_FOUND
  * for a ticket the actor cannot see; DK_INVALID (field "limit" or "cursor")
  * for bad page parameters. Items live in ctx->arena. */
@@ -372,9 +392,10 @@ struct dk_group_input {
     struct dk_ids members;
 };
 
+/* A page of the groups by name (agents; DK_DENIED for others). */
 DK_MUST_USE enum dk_status dk_core_group_list(struct dk_ctx *ctx,
-                                              struct dk_group **items,
-                                              size_t *n_items,
+                                              const struct dk_page_params *p,
+                                              struct dk_group_page *out,
                                               struct dk_err *err);
 DK_MUST_USE enum dk_status dk_core_group_get(struct dk_ctx *ctx, int64_t id,
                                              struct dk_group *out,

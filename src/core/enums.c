@@ -13,15 +13,20 @@ static const char *table_noun(enum dk_enum_table table)
 }
 
 enum dk_status dk_core_enum_list(struct dk_ctx *ctx, enum dk_enum_table table,
-                                 struct dk_enum_value **items, size_t *n_items,
-                                 struct dk_err *err)
+                                 const struct dk_page_params *p,
+                                 struct dk_enum_page *out, struct dk_err *err)
 {
-    struct core_tx ctx_tx;
-    enum dk_status s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
+    struct dk_page_query page;
+    enum dk_status s = core_page_query(p, &page, err);
     if (s != DK_OK) {
         return s;
     }
-    s = dk_store_enum_list(ctx_tx.tx, table, items, n_items, err);
+    struct core_tx ctx_tx;
+    s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    s = dk_store_enum_page(ctx_tx.tx, table, &page, out, err);
     core_rollback(&ctx_tx);
     return s;
 }

@@ -82,11 +82,16 @@ static const char *group_event_data(struct dk_ctx *ctx, const char *old_name,
         &c, dk_arena_printf(ctx->arena, "\"group\":%lld", (long long)g->id));
 }
 
-enum dk_status dk_core_group_list(struct dk_ctx *ctx, struct dk_group **items,
-                                  size_t *n_items, struct dk_err *err)
+enum dk_status dk_core_group_list(struct dk_ctx *ctx,
+                                  const struct dk_page_params *p,
+                                  struct dk_group_page *out, struct dk_err *err)
 {
     struct core_tx ctx_tx;
+    struct dk_page_query page;
     enum dk_status s = require_agent(ctx, err);
+    if (s == DK_OK) {
+        s = core_page_query(p, &page, err);
+    }
     if (s != DK_OK) {
         return s;
     }
@@ -94,7 +99,7 @@ enum dk_status dk_core_group_list(struct dk_ctx *ctx, struct dk_group **items,
     if (s != DK_OK) {
         return s;
     }
-    s = dk_store_group_list(ctx_tx.tx, items, n_items, err);
+    s = dk_store_group_page(ctx_tx.tx, &page, out, err);
     core_rollback(&ctx_tx);
     return s;
 }

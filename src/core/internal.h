@@ -97,6 +97,11 @@ DK_MUST_USE enum dk_status check_key(const char *field, const char *s,
                                      struct dk_err *err);
 bool is_one_of(const char *s, const char *const *allowed);
 
+/* Parses the page parameters of a list (limit, cursor length). */
+DK_MUST_USE enum dk_status core_page_query(const struct dk_page_params *p,
+                                           struct dk_page_query *out,
+                                           struct dk_err *err);
+
 /* The ticket channels of shared/API.md, NULL-terminated. */
 extern const char *const core_channels[];
 

@@ -23,6 +23,17 @@ enum dk_status dk_core_parse_limit(const char *text, unsigned *out,
     return DK_OK;
 }
 
+enum dk_status core_page_query(const struct dk_page_params *p,
+                               struct dk_page_query *out, struct dk_err *err)
+{
+    enum dk_status s = dk_core_parse_limit(p->limit, &out->limit, err);
+    if (s == DK_OK && p->cursor && strlen(p->cursor) > DK_MAX_CURSOR_BYTES) {
+        s = dk_fail(err, DK_INVALID, "cursor", "invalid cursor for this query");
+    }
+    out->cursor = p->cursor;
+    return s;
+}
+
 enum dk_status dk_core_parse_ticket_sort(const char *text,
                                          struct dk_ticket_query *q,
                                          struct dk_err *err)
@@ -251,13 +262,13 @@ static enum dk_status parse_params(struct dk_ctx *ctx,
     if (s == DK_OK) {
         s = dk_core_parse_ticket_sort(p->sort ? p->sort : "-number", q, err);
     }
+    struct dk_page_query page;
     if (s == DK_OK) {
-        s = dk_core_parse_limit(p->limit, &q->limit, err);
+        struct dk_page_params pp = {p->cursor, p->limit};
+        s = core_page_query(&pp, &page, err);
+        q->limit = page.limit;
+        q->cursor = page.cursor;
     }
-    if (s == DK_OK && p->cursor && strlen(p->cursor) > DK_MAX_CURSOR_BYTES) {
-        s = dk_fail(err, DK_INVALID, "cursor", "invalid cursor for this query");
-    }
-    q->cursor = p->cursor;
     return s;
 }
 

@@ -172,10 +172,8 @@ static enum dk_status thread_query(struct dk_ctx *ctx, struct dk_tx *tx,
                                    struct dk_err *err)
 {
     memset(out, 0, sizeof(*out));
-    enum dk_status s = dk_core_parse_limit(p->limit, &out->limit, err);
-    if (s == DK_OK && p->cursor && strlen(p->cursor) > DK_MAX_CURSOR_BYTES) {
-        s = dk_fail(err, DK_INVALID, "cursor", "invalid cursor for this query");
-    }
+    struct dk_page_query page;
+    enum dk_status s = core_page_query(p, &page, err);
     struct dk_ticket t;
     if (s == DK_OK) {
         s = load_visible_ticket(ctx, tx, number, &t, err);
@@ -184,7 +182,8 @@ static enum dk_status thread_query(struct dk_ctx *ctx, struct dk_tx *tx,
         return s;
     }
     out->ticket_id = t.id;
-    out->cursor = p->cursor;
+    out->cursor = page.cursor;
+    out->limit = page.limit;
     if (!sees_notes(ctx->actor)) {
         /* A customer's view: no notes, and no events from before a change
          * of requester (the rule of dk_can_see_event, as a filter). */

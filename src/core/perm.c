@@ -76,6 +76,43 @@ bool dk_can_see_ticket(const struct dk_actor *a, const struct dk_ticket *t)
     return false;
 }
 
+/* The fields that are only ever the team's to set. */
+static const char *agent_field(const struct dk_ticket_input *in)
+{
+    return in->has_priority       ? "priority"
+           : in->has_assignee     ? "assignee_id"
+           : in->has_group        ? "group_id"
+           : in->has_requester_id ? "requester_id"
+           : in->has_requester    ? "requester"
+           : in->has_deadline     ? "deadline"
+           : in->has_channel      ? "channel"
+           : in->has_tags         ? "tags"
+           : in->has_followers    ? "follower_ids"
+                                  : NULL;
+}
+
+const char *dk_customer_denied_field(const struct dk_actor *a,
+                                     const struct dk_ticket *t,
+                                     const struct dk_ticket_input *in)
+{
+    const char *field = agent_field(in);
+    if (field) {
+        return field;
+    }
+    if (!t) {
+        return in->has_status ? "status" : NULL;
+    }
+    if (t->requester.id == a->id) {
+        return NULL;
+    }
+    /* Visible but not theirs (an organisation's shared ticket): read and
+     * reply, never edit. */
+    return in->has_subject       ? "subject"
+           : in->has_description ? "description"
+           : in->has_status      ? "status"
+                                 : NULL;
+}
+
 bool dk_can_see_event(const struct dk_actor *a, const struct dk_event *e)
 {
     if (dk_actor_is_system(a)) {

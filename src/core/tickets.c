@@ -221,24 +221,14 @@ static enum dk_status validate_input(const struct dk_ticket_input *in,
     return s;
 }
 
-/* Which fields a customer may set: their own words, and the status of their
- * own ticket (to close or reopen it). */
-static enum dk_status check_customer_fields(const struct dk_ticket_input *in,
-                                            bool is_create, struct dk_err *err)
+/* Refuses (403) what the customer a may not set on t (NULL: a new
+ * ticket); the rule is dk_customer_denied_field's. */
+static enum dk_status check_customer_fields(const struct dk_actor *a,
+                                            const struct dk_ticket *t,
+                                            const struct dk_ticket_input *in,
+                                            struct dk_err *err)
 {
-    const char *field = in->has_priority                    ? "priority"
-                        : in->has_assignee                  ? "assignee_id"
-                        : in->has_group                     ? "group_id"
-                        : in->has_requester_id              ? "requester_id"
-                        : in->has_requester                 ? "requester"
-                        : in->has_deadline                  ? "deadline"
-                        : in->has_channel                   ? "channel"
-                        : in->has_tags                      ? "tags"
-                        : in->has_followers                 ? "follower_ids"
-                        : is_create && in->has_status       ? "status"
-                        : !is_create && in->has_subject     ? "subject"
-                        : !is_create && in->has_description ? "description"
-                                                            : NULL;
+    const char *field = dk_customer_denied_field(a, t, in);
     if (field) {
         return dk_fail(err, DK_DENIED, field, "customers cannot set '%s'",
                        field);
@@ -399,7 +389,7 @@ enum dk_status dk_core_ticket_create(struct dk_ctx *ctx,
     changes_init(&st.changes, ctx->arena);
     enum dk_status s = validate_input(in, err);
     if (s == DK_OK && !is_agent && !dk_actor_is_system(ctx->actor)) {
-        s = check_customer_fields(in, true, err);
+        s = check_customer_fields(ctx->actor, NULL, in, err);
     }
     if (s == DK_OK && in->has_tags) {
         s = normalize_tags(ctx->arena, &in->tags, &st.tags, err);
@@ -646,7 +636,7 @@ enum dk_status dk_core_ticket_update(struct dk_ctx *ctx, int64_t number,
     bool is_customer =
         !dk_actor_is_agent(ctx->actor) && !dk_actor_is_system(ctx->actor);
     if (s == DK_OK && is_customer) {
-        s = check_customer_fields(in, false, err);
+        s = check_customer_fields(ctx->actor, &st.old, in, err);
     }
     if (s == DK_OK) {
         st.t = st.old;

@@ -281,6 +281,39 @@ static bool is_routing_change(const struct dk_actor *a,
     return is_supervisor && !has_other;
 }
 
+static bool is_enabled_admin(const struct dk_user *u)
+{
+    return strcmp(u->kind, "agent") == 0 && strcmp(u->role, "admin") == 0 &&
+           !u->is_disabled;
+}
+
+/* Someone must stay able to manage users: the change of old into u may not
+ * take away the last enabled admin (disabled, demoted, made a customer).
+ * Runs inside the write transaction, so two admins demoting each other at
+ * once cannot both pass. */
+static enum dk_status check_admin_remains(struct dk_tx *tx,
+                                          const struct dk_user *old,
+                                          const struct dk_user *u,
+                                          struct dk_err *err)
+{
+    if (!is_enabled_admin(old) || is_enabled_admin(u)) {
+        return DK_OK;
+    }
+    struct dk_user_query q = {
+        .kind = "agent", .role = "admin", .disabled = 0, .limit = 1};
+    struct dk_user_page page;
+    enum dk_status s = dk_store_user_list(tx, &q, &page, err);
+    if (s != DK_OK || page.total > 1) {
+        return s;
+    }
+    const char *field = u->is_disabled                    ? "disabled"
+                        : strcmp(u->kind, old->kind) != 0 ? "kind"
+                                                          : "role";
+    return dk_fail(err, DK_CONFLICT, field,
+                   "'%s' is the last enabled admin: make another admin first",
+                   old->email);
+}
+
 enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
                                    const struct dk_user_input *in,
                                    struct dk_user *out, struct dk_err *err)
@@ -310,6 +343,9 @@ enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
     }
     if (s == DK_OK) {
         s = apply_user_input(ctx, &u, in, err);
+    }
+    if (s == DK_OK) {
+        s = check_admin_remains(ctx_tx.tx, &old, &u, err);
     }
     if (s == DK_OK) {
         u.updated_at_ms = dk_clock_now_ms();
@@ -379,8 +415,7 @@ enum dk_status dk_core_user_list(struct dk_ctx *ctx,
     if (!dk_actor_is_agent(ctx->actor) && !dk_actor_is_system(ctx->actor)) {
         return dk_fail(err, DK_DENIED, NULL, "only agents list users");
     }
-    struct dk_user_query q = {
-        .kind = p->kind, .role = p->role, .disabled = -1, .cursor = p->cursor};
+    struct dk_user_query q = {.kind = p->kind, .role = p->role, .disabled = -1};
     if (p->role && !is_one_of(p->role, agent_roles) &&
         strcmp(p->role, "customer") != 0) {
         return dk_fail(err, DK_INVALID, "role", "unknown role '%s'", p->role);
@@ -405,8 +440,12 @@ enum dk_status dk_core_user_list(struct dk_ctx *ctx,
         q.prefix = p->q;
     }
     enum dk_status s = parse_user_sort(p->sort, &q, err);
+    struct dk_page_query page;
     if (s == DK_OK) {
-        s = dk_core_parse_limit(p->limit, &q.limit, err);
+        struct dk_page_params pp = {p->cursor, p->limit};
+        s = core_page_query(&pp, &page, err);
+        q.cursor = page.cursor;
+        q.limit = page.limit;
     }
     if (s != DK_OK) {
         return s;

@@ -24,11 +24,6 @@ static const char *disposition_name(struct req *req)
 
 enum MHD_Result h_attachments_upload(struct req *req)
 {
-    static const char *const params[] = {"name", NULL};
-    struct dk_err err;
-    if (req_check_query(req, params, &err) != DK_OK) {
-        return res_error(req, &err);
-    }
     const char *name = req_query(req, "name");
     struct dk_upload up = {
         .name = name ? name : disposition_name(req),
@@ -38,6 +33,7 @@ enum MHD_Result h_attachments_upload(struct req *req)
     };
     struct dk_ctx ctx = req_ctx(req);
     struct dk_attachment a;
+    struct dk_err err;
     if (dk_core_attachment_upload(&ctx, &up, &a, &err) != DK_OK) {
         return res_error(req, &err);
     }

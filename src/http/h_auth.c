@@ -5,8 +5,6 @@
 
 #include "http/internal.h"
 
-static const char *const no_query[] = {NULL};
-
 enum MHD_Result h_health(struct req *req)
 {
     return res_json(req, 200, json_pack("{s:s}", "status", "ok"));
@@ -49,8 +47,7 @@ enum MHD_Result h_login(struct req *req)
     const char *password = NULL;
     bool has_email = false;
     bool has_password = false;
-    if (req_check_query(req, no_query, &err) != DK_OK ||
-        req_json_body(req, &body, &err) != DK_OK ||
+    if (req_json_body(req, &body, &err) != DK_OK ||
         json_check_fields(body, fields, &err) != DK_OK ||
         json_get_string(body, "email", false, &has_email, &email, &err) ||
         json_get_string(body, "password", false, &has_password, &password,
@@ -108,8 +105,7 @@ enum MHD_Result h_me_get(struct req *req)
     struct dk_err err;
     struct dk_ctx ctx = req_ctx(req);
     struct dk_user user;
-    if (req_check_query(req, no_query, &err) != DK_OK ||
-        dk_core_user_get(&ctx, req->actor.id, &user, &err) != DK_OK) {
+    if (dk_core_user_get(&ctx, req->actor.id, &user, &err) != DK_OK) {
         return res_error(req, &err);
     }
     return res_json(
@@ -145,27 +141,23 @@ enum MHD_Result h_tokens_create(struct req *req)
 
 enum MHD_Result h_tokens_list(struct req *req)
 {
-    static const char *const params[] = {"user_id", NULL};
     struct dk_err err;
-    if (req_check_query(req, params, &err) != DK_OK) {
-        return res_error(req, &err);
-    }
     int64_t user_id = 0;
     const char *text = req_query(req, "user_id");
     if (text && !dk_parse_id(dk_str_cstr(text), &user_id)) {
         return res_fail(req, DK_INVALID, "user_id", "'user_id' must be an id");
     }
     struct dk_ctx ctx = req_ctx(req);
-    struct dk_token *items = NULL;
-    size_t n = 0;
-    if (dk_core_token_list(&ctx, user_id, &items, &n, &err) != DK_OK) {
+    struct dk_page_params p = req_page(req);
+    struct dk_token_page page;
+    if (dk_core_token_list(&ctx, user_id, &p, &page, &err) != DK_OK) {
         return res_error(req, &err);
     }
     json_t *array = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_array_append_new(array, json_token(&items[i]));
+    for (size_t i = 0; i < page.n_items; i++) {
+        json_array_append_new(array, json_token(&page.items[i]));
     }
-    return res_json(req, 200, json_list(array, (int64_t)n, NULL));
+    return res_json(req, 200, json_list(array, page.total, page.next_cursor));
 }
 
 enum MHD_Result h_tokens_delete(struct req *req)

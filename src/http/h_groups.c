@@ -37,20 +37,18 @@ static enum dk_status read_group_input(struct req *req, json_t *body,
 
 enum MHD_Result h_groups_list(struct req *req)
 {
-    static const char *const no_query[] = {NULL};
     struct dk_err err;
-    struct dk_group *items = NULL;
-    size_t n = 0;
     struct dk_ctx ctx = req_ctx(req);
-    if (req_check_query(req, no_query, &err) != DK_OK ||
-        dk_core_group_list(&ctx, &items, &n, &err) != DK_OK) {
+    struct dk_page_params p = req_page(req);
+    struct dk_group_page page;
+    if (dk_core_group_list(&ctx, &p, &page, &err) != DK_OK) {
         return res_error(req, &err);
     }
     json_t *array = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_array_append_new(array, json_group(&items[i]));
+    for (size_t i = 0; i < page.n_items; i++) {
+        json_array_append_new(array, json_group(&page.items[i]));
     }
-    return res_json(req, 200, json_list(array, (int64_t)n, NULL));
+    return res_json(req, 200, json_list(array, page.total, page.next_cursor));
 }
 
 enum MHD_Result h_groups_get(struct req *req)

@@ -6,21 +6,19 @@
 
 static enum MHD_Result enum_list(struct req *req, enum dk_enum_table table)
 {
-    static const char *const no_query[] = {NULL};
     struct dk_err err;
     struct dk_ctx ctx = req_ctx(req);
-    struct dk_enum_value *items = NULL;
-    size_t n = 0;
-    if (req_check_query(req, no_query, &err) != DK_OK ||
-        dk_core_enum_list(&ctx, table, &items, &n, &err) != DK_OK) {
+    struct dk_page_params p = req_page(req);
+    struct dk_enum_page page;
+    if (dk_core_enum_list(&ctx, table, &p, &page, &err) != DK_OK) {
         return res_error(req, &err);
     }
     json_t *array = json_array();
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < page.n_items; i++) {
         json_array_append_new(
-            array, json_enum_value(&items[i], table == DK_ENUM_STATUS));
+            array, json_enum_value(&page.items[i], table == DK_ENUM_STATUS));
     }
-    return res_json(req, 200, json_list(array, (int64_t)n, NULL));
+    return res_json(req, 200, json_list(array, page.total, page.next_cursor));
 }
 
 static enum dk_status read_enum_input(json_t *body, enum dk_enum_table table,

@@ -4,8 +4,6 @@
 
 #include "http/internal.h"
 
-static const char *const no_query[] = {NULL};
-
 /* requester: {"email", "name"} */
 static enum dk_status read_requester(json_t *body, struct dk_ticket_input *in,
                                      struct dk_err *err)
@@ -122,8 +120,7 @@ enum MHD_Result h_tickets_create(struct req *req)
     struct dk_ticket_input in;
     struct dk_ticket t;
     struct dk_ctx ctx = req_ctx(req);
-    if (req_check_query(req, no_query, &err) != DK_OK ||
-        req_json_body(req, &body, &err) != DK_OK ||
+    if (req_json_body(req, &body, &err) != DK_OK ||
         read_ticket_input(req, body, &in, &err) != DK_OK ||
         dk_core_ticket_create(&ctx, &in, &t, &err) != DK_OK) {
         return res_error(req, &err);
@@ -166,7 +163,6 @@ enum MHD_Result h_tickets_get(struct req *req)
     int64_t number = 0;
     struct dk_ctx ctx = req_ctx(req);
     if (req_param_id(req, 0, &number, &err) != DK_OK ||
-        req_check_query(req, no_query, &err) != DK_OK ||
         dk_core_ticket_get(&ctx, number, &t, &err) != DK_OK) {
         return res_error(req, &err);
     }
@@ -187,15 +183,6 @@ enum MHD_Result h_tickets_delete(struct req *req)
 
 enum MHD_Result h_tickets_list(struct req *req)
 {
-    static const char *const params[] = {
-        "status",         "priority",        "assignee", "group",
-        "requester",      "channel",         "tag",      "created_after",
-        "created_before", "deadline_before", "unread",   "q",
-        "sort",           "cursor",          "limit",    NULL};
-    struct dk_err err;
-    if (req_check_query(req, params, &err) != DK_OK) {
-        return res_error(req, &err);
-    }
     struct dk_ticket_list_params p = {
         .status = req_query(req, "status"),
         .priority = req_query(req, "priority"),
@@ -215,6 +202,7 @@ enum MHD_Result h_tickets_list(struct req *req)
     };
     struct dk_ctx ctx = req_ctx(req);
     struct dk_ticket_page page;
+    struct dk_err err;
     if (dk_core_ticket_list(&ctx, &p, &page, &err) != DK_OK) {
         return res_error(req, &err);
     }
@@ -250,18 +238,14 @@ enum MHD_Result h_messages_create(struct req *req)
     return res_json(req, 201, json_message(&m));
 }
 
-static const char *const page_query[] = {"cursor", "limit", NULL};
-
 enum MHD_Result h_messages_list(struct req *req)
 {
     struct dk_err err;
     int64_t number = 0;
     struct dk_message_page page;
     struct dk_ctx ctx = req_ctx(req);
-    struct dk_page_params p = {req_query(req, "cursor"),
-                               req_query(req, "limit")};
+    struct dk_page_params p = req_page(req);
     if (req_param_id(req, 0, &number, &err) != DK_OK ||
-        req_check_query(req, page_query, &err) != DK_OK ||
         dk_core_message_list(&ctx, number, &p, &page, &err) != DK_OK) {
         return res_error(req, &err);
     }
@@ -278,10 +262,8 @@ enum MHD_Result h_events_list(struct req *req)
     int64_t number = 0;
     struct dk_event_page page;
     struct dk_ctx ctx = req_ctx(req);
-    struct dk_page_params p = {req_query(req, "cursor"),
-                               req_query(req, "limit")};
+    struct dk_page_params p = req_page(req);
     if (req_param_id(req, 0, &number, &err) != DK_OK ||
-        req_check_query(req, page_query, &err) != DK_OK ||
         dk_core_event_list(&ctx, number, &p, &page, &err) != DK_OK) {
         return res_error(req, &err);
     }

@@ -160,12 +160,6 @@ enum MHD_Result h_users_get(struct req *req)
 
 enum MHD_Result h_users_list(struct req *req)
 {
-    static const char *const params[] = {"kind", "role",   "q",     "disabled",
-                                         "sort", "cursor", "limit", NULL};
-    struct dk_err err;
-    if (req_check_query(req, params, &err) != DK_OK) {
-        return res_error(req, &err);
-    }
     struct dk_user_list_params p = {
         .kind = req_query(req, "kind"),
         .role = req_query(req, "role"),
@@ -177,6 +171,7 @@ enum MHD_Result h_users_list(struct req *req)
     };
     struct dk_ctx ctx = req_ctx(req);
     struct dk_user_page page;
+    struct dk_err err;
     if (dk_core_user_list(&ctx, &p, &page, &err) != DK_OK) {
         return res_error(req, &err);
     }

@@ -68,12 +68,11 @@ enum MHD_Result res_queue(struct req *req, int status,
 
 /* ---- requests ---- */
 
-/* A query parameter (decoded), NULL when absent. */
+/* A query parameter (decoded), NULL when absent. Only parameters in the
+ * route's `query` list reach a handler: the others are refused before it. */
 const char *req_query(struct req *req, const char *name);
-/* DK_INVALID naming the first query parameter not in allowed. */
-DK_MUST_USE enum dk_status req_check_query(struct req *req,
-                                           const char *const *allowed,
-                                           struct dk_err *err);
+/* The `cursor` and `limit` query parameters of a list (borrowed). */
+struct dk_page_params req_page(struct req *req);
 const char *req_header(struct req *req, const char *name);
 /* A path placeholder as a positive id; DK_NOT_FOUND when not one. */
 DK_MUST_USE enum dk_status req_param_id(struct req *req, size_t index,
@@ -190,6 +189,9 @@ struct route {
     handler_fn handler;
     bool is_public;      /* no sign-in needed */
     size_t max_body_len; /* 0: the JSON default */
+    /* The query parameters the route takes, NULL-terminated; NULL: none.
+     * Any other → 422 naming it, on every method (checked in dispatch). */
+    const char *const *query;
 };
 
 /* Finds the route of req's method and path, filling req->params. Returns

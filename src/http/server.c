@@ -94,6 +94,11 @@ enum MHD_Result res_queue(struct req *req, int status,
         dk_bug("second answer to one request");
     }
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    if (status == 401) {
+        /* RFC 7235 §4.1: a 401 names the scheme that would work. */
+        MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"docket\"");
+    }
     if (!MHD_get_response_header(response, "Cache-Control")) {
         MHD_add_response_header(response, "Cache-Control", "no-store");
     }
@@ -170,6 +175,13 @@ const char *req_query(struct req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct dk_page_params req_page(struct req *req)
+{
+    struct dk_page_params p = {req_query(req, "cursor"),
+                               req_query(req, "limit")};
+    return p;
+}
+
 const char *req_header(struct req *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
@@ -203,10 +215,13 @@ static enum MHD_Result check_one_arg(void *cls, enum MHD_ValueKind kind,
     return MHD_NO;
 }
 
-enum dk_status req_check_query(struct req *req, const char *const *allowed,
-                               struct dk_err *err)
+/* DK_INVALID naming the first query parameter not in allowed (NULL: none
+ * allowed), or one whose value is not UTF-8. */
+static enum dk_status check_query(struct req *req, const char *const *allowed,
+                                  struct dk_err *err)
 {
-    struct query_check c = {allowed, NULL, NULL, 0};
+    static const char *const none[] = {NULL};
+    struct query_check c = {allowed ? allowed : none, NULL, NULL, 0};
     MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_one_arg,
                               &c);
     if (c.not_utf8) {
@@ -328,6 +343,10 @@ static enum MHD_Result dispatch(struct req *req)
     if (!route->is_public && !is_csrf_ok(req)) {
         return res_fail(req, DK_DENIED, NULL,
                         "missing or wrong X-CSRF-Token header");
+    }
+    struct dk_err err;
+    if (check_query(req, route->query, &err) != DK_OK) {
+        return res_error(req, &err);
     }
     return route->handler(req);
 }

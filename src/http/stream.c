@@ -372,11 +372,6 @@ static bool resume_point(struct req *req, int64_t *out)
 
 enum MHD_Result h_stream(struct req *req)
 {
-    static const char *const params[] = {"last_event_id", NULL};
-    struct dk_err err;
-    if (req_check_query(req, params, &err) != DK_OK) {
-        return res_error(req, &err);
-    }
     struct stream_hub *hub = req->server->hub;
     int64_t after = 0;
     bool has_resume = resume_point(req, &after);

@@ -161,25 +161,51 @@ enum dk_status dk_store_token_get(struct dk_tx *tx, int64_t id,
     return token_get_where(tx, sql, NULL, id, out, err);
 }
 
-enum dk_status dk_store_token_list(struct dk_tx *tx, int64_t user_id,
-                                   struct dk_token **items, size_t *n_items,
+/* Keys a page cursor to this list. */
+enum { TOKEN_CURSOR_SIGNATURE = 0x746b6e31 };
+
+enum dk_status dk_store_token_page(struct dk_tx *tx, int64_t user_id,
+                                   const struct dk_page_query *pq,
+                                   struct dk_token_page *out,
                                    struct dk_err *err)
 {
+    static const char count_sql[] = "SELECT COUNT(*) FROM api_tokens "
+                                    "WHERE user_id = ? AND revoked_at IS NULL";
     static const char sql[] = "SELECT " TOKEN_COLUMNS " FROM api_tokens "
                               "WHERE user_id = ? AND revoked_at IS NULL "
-                              "ORDER BY id DESC LIMIT 500";
+                              "AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?";
+    memset(out, 0, sizeof(*out));
+    int64_t before_id = 0;
+    enum dk_status s = DK_OK;
+    if (pq->cursor) {
+        s = store_id_cursor_decode(tx->arena, pq->cursor,
+                                   TOKEN_CURSOR_SIGNATURE, &before_id, err);
+    }
+    if (s == DK_OK) {
+        s = store_count(tx, count_sql, user_id, &out->total, err);
+    }
     struct q q;
-    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s == DK_OK) {
+        s = q_open(&q, tx, sql, err);
+    }
     if (s != DK_OK) {
         return s;
     }
     q_i64(&q, user_id);
-    *items = dk_arena_calloc(tx->arena, 500, sizeof(**items));
-    *n_items = 0;
-    while (q_next(&q, &s, err)) {
-        read_token(&q, &(*items)[(*n_items)++]);
+    q_i64(&q, pq->cursor ? 1 : 0);
+    q_i64(&q, before_id);
+    q_i64(&q, (int64_t)pq->limit + 1);
+    /* One row past the page tells whether there is a next one. */
+    out->items = dk_arena_calloc(tx->arena, pq->limit + 1, sizeof(*out->items));
+    while (q_next(&q, &s, err) && out->n_items <= pq->limit) {
+        read_token(&q, &out->items[out->n_items++]);
     }
     q_close(&q);
+    if (s == DK_OK && out->n_items > pq->limit) {
+        out->n_items = pq->limit;
+        out->next_cursor = store_id_cursor_encode(
+            tx->arena, TOKEN_CURSOR_SIGNATURE, out->items[pq->limit - 1].id);
+    }
     return s;
 }
 

@@ -632,3 +632,45 @@ enum dk_status store_id_cursor_decode(struct dk_arena *arena,
     }
     return s;
 }
+
+const char *store_key_cursor_encode(struct dk_arena *arena, uint32_t signature,
+                                    const char *key, int64_t id)
+{
+    const char *values[2] = {key,
+                             dk_arena_printf(arena, "%lld", (long long)id)};
+    return store_cursor_encode(arena, signature, values, 2);
+}
+
+enum dk_status store_key_cursor_decode(struct dk_arena *arena,
+                                       const char *cursor, uint32_t signature,
+                                       const char **key, int64_t *id,
+                                       struct dk_err *err)
+{
+    const char *values[2] = {NULL, NULL};
+    enum dk_status s =
+        store_cursor_decode(arena, cursor, signature, values, 2, err);
+    if (s == DK_OK && (!values[0] || !values[1] ||
+                       !dk_parse_id(dk_str_cstr(values[1]), id))) {
+        return bad_cursor(err);
+    }
+    *key = values[0];
+    return s;
+}
+
+enum dk_status store_count(struct dk_tx *tx, const char *sql, int64_t id_param,
+                           int64_t *out, struct dk_err *err)
+{
+    struct q q;
+    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    if (id_param) {
+        q_i64(&q, id_param);
+    }
+    bool has_row = false;
+    s = q_step(&q, &has_row, err);
+    *out = has_row ? q_col_i64(&q, 0) : 0;
+    q_close(&q);
+    return s;
+}

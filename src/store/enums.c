@@ -13,6 +13,17 @@ static const char list_status_sql[] =
 static const char list_priority_sql[] =
     "SELECT id, key, name, NULL, position, retired FROM priorities "
     "ORDER BY position, id";
+/* A page: after the cursor's (position, id) when the first value is 1. */
+static const char page_status_sql[] =
+    "SELECT id, key, name, category, position, retired FROM statuses "
+    "WHERE ? = 0 OR position > ? OR (position = ? AND id > ?) "
+    "ORDER BY position, id LIMIT ?";
+static const char page_priority_sql[] =
+    "SELECT id, key, name, NULL, position, retired FROM priorities "
+    "WHERE ? = 0 OR position > ? OR (position = ? AND id > ?) "
+    "ORDER BY position, id LIMIT ?";
+static const char count_status_sql[] = "SELECT COUNT(*) FROM statuses";
+static const char count_priority_sql[] = "SELECT COUNT(*) FROM priorities";
 static const char get_status_sql[] =
     "SELECT id, key, name, category, position, retired FROM statuses "
     "WHERE key = ?";
@@ -77,6 +88,73 @@ enum dk_status dk_store_enum_list(struct dk_tx *tx, enum dk_enum_table table,
         read_value(&q, &(*items)[(*n_items)++]);
     }
     q_close(&q);
+    return s;
+}
+
+/* Keys a cursor to its table: a status cursor is refused for priorities. */
+static uint32_t cursor_signature(enum dk_enum_table table)
+{
+    return table == DK_ENUM_STATUS ? 0x73747331u : 0x70727931u;
+}
+
+/* The (position, id) after which a page starts; none without a cursor. */
+static enum dk_status decode_cursor(struct dk_tx *tx, enum dk_enum_table table,
+                                    const char *cursor, int64_t *position,
+                                    int64_t *id, struct dk_err *err)
+{
+    const char *key = NULL;
+    enum dk_status s = store_key_cursor_decode(
+        tx->arena, cursor, cursor_signature(table), &key, id, err);
+    if (s == DK_OK && !dk_parse_i64(dk_str_cstr(key), position)) {
+        return dk_fail(err, DK_INVALID, "cursor",
+                       "invalid cursor for this query");
+    }
+    return s;
+}
+
+enum dk_status dk_store_enum_page(struct dk_tx *tx, enum dk_enum_table table,
+                                  const struct dk_page_query *pq,
+                                  struct dk_enum_page *out, struct dk_err *err)
+{
+    bool is_status = table == DK_ENUM_STATUS;
+    memset(out, 0, sizeof(*out));
+    int64_t position = 0;
+    int64_t id = 0;
+    enum dk_status s = DK_OK;
+    if (pq->cursor) {
+        s = decode_cursor(tx, table, pq->cursor, &position, &id, err);
+    }
+    if (s == DK_OK) {
+        s = store_count(tx, is_status ? count_status_sql : count_priority_sql,
+                        0, &out->total, err);
+    }
+    struct q q;
+    if (s == DK_OK) {
+        s = q_open(&q, tx, is_status ? page_status_sql : page_priority_sql,
+                   err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    q_i64(&q, pq->cursor ? 1 : 0);
+    q_i64(&q, position);
+    q_i64(&q, position);
+    q_i64(&q, id);
+    q_i64(&q, (int64_t)pq->limit + 1);
+    /* One row past the page tells whether there is a next one. */
+    out->items = dk_arena_calloc(tx->arena, pq->limit + 1, sizeof(*out->items));
+    while (q_next(&q, &s, err) && out->n_items <= pq->limit) {
+        read_value(&q, &out->items[out->n_items++]);
+    }
+    q_close(&q);
+    if (s == DK_OK && out->n_items > pq->limit) {
+        const struct dk_enum_value *last = &out->items[pq->limit - 1];
+        out->n_items = pq->limit;
+        out->next_cursor = store_key_cursor_encode(
+            tx->arena, cursor_signature(table),
+            dk_arena_printf(tx->arena, "%lld", (long long)last->position),
+            last->id);
+    }
     return s;
 }
 

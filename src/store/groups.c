@@ -5,7 +5,7 @@
 
 #include "store/internal.h"
 
-enum { MAX_GROUPS = 1000, MAX_MEMBERS = 10000 };
+enum { MAX_MEMBERS = 10000 };
 
 enum dk_status dk_store_group_get(struct dk_tx *tx, int64_t id,
                                   struct dk_ref *out, struct dk_err *err)
@@ -93,24 +93,55 @@ enum dk_status dk_store_group_read(struct dk_tx *tx, int64_t id,
     return s == DK_OK ? read_members(tx, out, err) : s;
 }
 
-enum dk_status dk_store_group_list(struct dk_tx *tx, struct dk_group **items,
-                                   size_t *n_items, struct dk_err *err)
+/* Keys a page cursor to this list. */
+enum { GROUP_CURSOR_SIGNATURE = 0x67727031 };
+
+enum dk_status dk_store_group_page(struct dk_tx *tx,
+                                   const struct dk_page_query *pq,
+                                   struct dk_group_page *out,
+                                   struct dk_err *err)
 {
-    static const char sql[] = GROUP_SELECT "ORDER BY name, id LIMIT ?";
+    static const char count_sql[] = "SELECT COUNT(*) FROM groups";
+    static const char sql[] =
+        GROUP_SELECT "WHERE ? = 0 OR name > ? OR (name = ? AND id > ?) "
+                     "ORDER BY name, id LIMIT ?";
+    memset(out, 0, sizeof(*out));
+    const char *name = "";
+    int64_t id = 0;
+    enum dk_status s = DK_OK;
+    if (pq->cursor) {
+        s = store_key_cursor_decode(tx->arena, pq->cursor,
+                                    GROUP_CURSOR_SIGNATURE, &name, &id, err);
+    }
+    if (s == DK_OK) {
+        s = store_count(tx, count_sql, 0, &out->total, err);
+    }
     struct q q;
-    enum dk_status s = q_open(&q, tx, sql, err);
+    if (s == DK_OK) {
+        s = q_open(&q, tx, sql, err);
+    }
     if (s != DK_OK) {
         return s;
     }
-    q_i64(&q, MAX_GROUPS);
-    *items = dk_arena_calloc(tx->arena, MAX_GROUPS, sizeof(**items));
-    *n_items = 0;
-    while (q_next(&q, &s, err)) {
-        read_group(&q, &(*items)[(*n_items)++]);
+    q_i64(&q, pq->cursor ? 1 : 0);
+    q_text(&q, name);
+    q_text(&q, name);
+    q_i64(&q, id);
+    q_i64(&q, (int64_t)pq->limit + 1);
+    /* One row past the page tells whether there is a next one. */
+    out->items = dk_arena_calloc(tx->arena, pq->limit + 1, sizeof(*out->items));
+    while (q_next(&q, &s, err) && out->n_items <= pq->limit) {
+        read_group(&q, &out->items[out->n_items++]);
     }
     q_close(&q);
-    for (size_t i = 0; s == DK_OK && i < *n_items; i++) {
-        s = read_members(tx, &(*items)[i], err);
+    if (s == DK_OK && out->n_items > pq->limit) {
+        const struct dk_group *last = &out->items[pq->limit - 1];
+        out->n_items = pq->limit;
+        out->next_cursor = store_key_cursor_encode(
+            tx->arena, GROUP_CURSOR_SIGNATURE, last->name, last->id);
+    }
+    for (size_t i = 0; s == DK_OK && i < out->n_items; i++) {
+        s = read_members(tx, &out->items[i], err);
     }
     return s;
 }

@@ -88,6 +88,13 @@ struct dk_ids {
     size_t n_items;
 };
 
+/* One page of a list kept in one fixed order (statuses, priorities, groups,
+ * tokens): keyset pagination like every list, no filters, no sort. */
+struct dk_page_query {
+    const char *cursor; /* from the previous page; NULL: the first */
+    unsigned limit;     /* 1..DK_MAX_LIST_LIMIT */
+};
+
 /* ---- users ---- */
 
 struct dk_user {
@@ -205,10 +212,20 @@ DK_MUST_USE enum dk_status dk_store_token_get_by_hash(struct dk_tx *tx,
 DK_MUST_USE enum dk_status dk_store_token_get(struct dk_tx *tx, int64_t id,
                                               struct dk_token *out,
                                               struct dk_err *err);
-/* Live tokens of user_id, newest first (at most 500). */
-DK_MUST_USE enum dk_status
-dk_store_token_list(struct dk_tx *tx, int64_t user_id, struct dk_token **items,
-                    size_t *n_items, struct dk_err *err);
+struct dk_token_page {
+    struct dk_token *items;
+    size_t n_items;
+    int64_t total;           /* live tokens of the user */
+    const char *next_cursor; /* NULL at the end */
+};
+
+/* One page of the live tokens of user_id, newest first. DK_INVALID (field
+ * "cursor") for a cursor of another list. */
+DK_MUST_USE enum dk_status dk_store_token_page(struct dk_tx *tx,
+                                               int64_t user_id,
+                                               const struct dk_page_query *pq,
+                                               struct dk_token_page *out,
+                                               struct dk_err *err);
 DK_MUST_USE enum dk_status dk_store_token_revoke(struct dk_tx *tx, int64_t id,
                                                  int64_t now_ms,
                                                  struct dk_err *err);
@@ -236,6 +253,21 @@ DK_MUST_USE enum dk_status dk_store_enum_list(struct dk_tx *tx,
                                               enum dk_enum_table table,
                                               struct dk_enum_value **items,
                                               size_t *n_items,
+                                              struct dk_err *err);
+
+struct dk_enum_page {
+    struct dk_enum_value *items;
+    size_t n_items;
+    int64_t total;           /* rows of the table, retired included */
+    const char *next_cursor; /* NULL at the end */
+};
+
+/* One page of table in position order (then id). DK_INVALID (field
+ * "cursor") for a cursor of another list. */
+DK_MUST_USE enum dk_status dk_store_enum_page(struct dk_tx *tx,
+                                              enum dk_enum_table table,
+                                              const struct dk_page_query *pq,
+                                              struct dk_enum_page *out,
                                               struct dk_err *err);
 DK_MUST_USE enum dk_status
 dk_store_enum_get(struct dk_tx *tx, enum dk_enum_table table, const char *key,
@@ -270,10 +302,18 @@ DK_MUST_USE enum dk_status dk_store_group_get(struct dk_tx *tx, int64_t id,
 DK_MUST_USE enum dk_status dk_store_group_read(struct dk_tx *tx, int64_t id,
                                                struct dk_group *out,
                                                struct dk_err *err);
-/* All groups by name (at most 1000). */
-DK_MUST_USE enum dk_status dk_store_group_list(struct dk_tx *tx,
-                                               struct dk_group **items,
-                                               size_t *n_items,
+struct dk_group_page {
+    struct dk_group *items;
+    size_t n_items;
+    int64_t total;
+    const char *next_cursor; /* NULL at the end */
+};
+
+/* One page of the groups by name (then id), with their members.
+ * DK_INVALID (field "cursor") for a cursor of another list. */
+DK_MUST_USE enum dk_status dk_store_group_page(struct dk_tx *tx,
+                                               const struct dk_page_query *pq,
+                                               struct dk_group_page *out,
                                                struct dk_err *err);
 /* Inserts g (id ignored) with its members. DK_CONFLICT on a taken name. */
 DK_MUST_USE enum dk_status dk_store_group_insert(struct dk_tx *tx,

@@ -400,6 +400,9 @@ def expect_error(r, status, code=None, field=shapes.ANY):
     shapes.check("error", body)
     err = body["error"]
     assert err["code"] == (code or shapes.CODE_BY_STATUS[status]), body
+    if status == 401:  # RFC 7235 §4.1: every 401 names the scheme
+        assert r.headers.get("WWW-Authenticate") == 'Bearer realm="docket"', \
+            r.headers
     if field is not shapes.ANY:
         assert err["field"] == field, "field: expected %r in %s" % (
             field, body)

@@ -105,6 +105,16 @@ def test_writes_without_authentication_are_401(server, method, path):
     expect_error(r, 401, "unauthenticated", None)
 
 
+def test_401_carries_www_authenticate_and_other_answers_do_not(server, admin):
+    for r in (server.client().get("/me"),
+              server.client().post("/auth/login", json={
+                  "email": ADMIN_EMAIL, "password": "wrong-password"})):
+        assert r.status_code == 401
+        assert r.headers["WWW-Authenticate"] == 'Bearer realm="docket"'
+    assert "WWW-Authenticate" not in admin.get("/me").headers
+    assert "WWW-Authenticate" not in admin.get("/tickets/999999").headers
+
+
 def test_attachment_upload_without_authentication_is_401(server):
     r = server.client().post("/attachments?name=a.txt", data=b"hello",
                              headers={"Content-Type": "text/plain"})

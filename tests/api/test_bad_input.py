@@ -498,6 +498,50 @@ def test_odd_query_strings_are_client_errors(server, agent, query):
     assert r.status_code in (200, 400, 422), r.text
 
 
+def test_unknown_query_parameter_is_422_on_every_method(server, admin):
+    """One rule for GET and for writes: an unknown query parameter is 422
+    naming it, checked before anything changes."""
+    t = admin.create_ticket()
+    n = t["number"]
+    group = admin.post("/groups", json={"name": unique("Group ")}).json()
+    user = server.create_user()
+    token = admin.post("/tokens", json={"name": "q"}).json()
+    key = unique("st").lower()
+    assert admin.post("/statuses", json={"key": key, "name": key,
+                                         "category": "open"}
+                      ).status_code == 201
+    calls = [
+        ("GET", "/health", None), ("GET", "/me", None),
+        ("PATCH", "/me", {"name": admin.user["name"]}),
+        ("GET", "/tickets/%d" % n, None),
+        ("PATCH", "/tickets/%d" % n, {"subject": "changed"}),
+        ("DELETE", "/tickets/%d" % n, None),
+        ("POST", "/tickets", {"subject": "x"}),
+        ("POST", "/tickets/%d/messages" % n, {"kind": "note", "body": "x"}),
+        ("PATCH", "/users/%d" % user["id"], {"name": "changed"}),
+        ("DELETE", "/users/%d" % user["id"], None),
+        ("POST", "/users", {"name": "x", "email": unique("u") + "@x.org"}),
+        ("PATCH", "/groups/%d" % group["id"], {"name": unique("G ")}),
+        ("DELETE", "/groups/%d" % group["id"], None),
+        ("POST", "/groups", {"name": unique("Group ")}),
+        ("PATCH", "/statuses/" + key, {"name": "changed"}),
+        ("DELETE", "/statuses/" + key, None),
+        ("POST", "/priorities", {"key": unique("p").lower(), "name": "x"}),
+        ("POST", "/tokens", {"name": "x"}),
+        ("DELETE", "/tokens/%d" % token["id"], None),
+        ("POST", "/auth/logout", None),
+    ]
+    for method, path, body in calls:
+        r = admin.request(method, path + "?dry_run=1", json=body)
+        err = expect_error(r, 422, field="dry_run")
+        assert "dry_run" in err["message"], (method, path, err)
+    assert admin.ticket(n)["subject"] == t["subject"]
+    assert admin.get("/users/%d" % user["id"]).json()["disabled"] is False
+    assert admin.get("/groups/%d" % group["id"]).status_code == 200
+    assert admin.get("/me").status_code == 200  # still signed in
+    assert len(admin.messages(n)) == 0
+
+
 def test_many_query_parameters_are_no_crash(server, agent):
     query = "&".join("status=todo" for _ in range(200))
     r = agent.get("/api/v1/tickets?" + query)

@@ -12,7 +12,7 @@ import harness
 SANITIZER = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
 
 
-def run(args, db=None, env=None, expect=0):
+def run(args, db=None, env=None, expect=0, cwd=None):
     """Runs the binary; asserts the exit status; returns (stdout, stderr)."""
     cmd = [str(harness.binary_path())] + list(args)
     if db is not None:
@@ -20,7 +20,7 @@ def run(args, db=None, env=None, expect=0):
     full_env = dict(os.environ)
     full_env.update(env or {})
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
-                       env=full_env, stdin=subprocess.DEVNULL)
+                       env=full_env, stdin=subprocess.DEVNULL, cwd=cwd)
     for marker in SANITIZER:
         assert marker not in p.stderr, p.stderr
     assert p.returncode == expect, (p.returncode, p.stdout, p.stderr)
@@ -84,6 +84,45 @@ def test_unknown_commands_are_usage_errors(db):
     assert "usage: docket" in err
     out, _ = run(["serve", "--help"])
     assert "--listen" in out and "DOCKET_DB" in out
+
+
+COMMANDS = [["serve"], ["user", "add"], ["user", "list"], ["user", "passwd"],
+            ["token", "create"], ["token", "revoke"], ["migrate"]]
+NO_DB_ENV = ("DOCKET_DB", "DOCKET_PG", "DOCKET_CONFIG")
+
+
+@pytest.mark.parametrize("args", COMMANDS + [["user"], ["token"], []],
+                         ids=lambda a: " ".join(a) or "docket")
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_prints_usage_and_opens_no_database(tmp_path, monkeypatch, args,
+                                                 flag):
+    for k in NO_DB_ENV:
+        monkeypatch.delenv(k, raising=False)
+    out, err = run(args + [flag], cwd=tmp_path)
+    assert out.startswith("usage"), out
+    assert "docket" in out and err == ""
+    if args[1:]:
+        assert " ".join(args) in out  # the subcommand's own usage
+    assert list(tmp_path.iterdir()) == []  # no ./docket.db
+
+
+@pytest.mark.parametrize("args", [
+    ["user", "add", "--email", "a@example.com", "--colour", "red"],
+    ["user", "add", "--bogus"], ["user", "list", "--bogus", "x"],
+    ["user", "passwd", "--email", "a@example.com"],
+    ["token", "create", "--email", "a@example.com", "--bogus", "x"],
+    ["token", "create"], ["token", "revoke", "1", "--bogus", "x"],
+    ["token", "revoke"], ["token", "revoke", "abc"],
+    ["serve", "--bogus"], ["migrate", "--bogus", "x"]],
+    ids=lambda a: " ".join(a))
+def test_usage_mistake_exits_64_with_usage_and_creates_no_database(
+        tmp_path, monkeypatch, args):
+    for k in NO_DB_ENV:
+        monkeypatch.delenv(k, raising=False)
+    out, err = run(args, cwd=tmp_path, expect=64)
+    assert out == ""
+    assert "usage: docket " + args[0] in err, err
+    assert list(tmp_path.iterdir()) == []  # no ./docket.db
 
 
 def test_serve_rejects_bad_configuration(tmp_path):

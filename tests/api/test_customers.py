@@ -185,6 +185,36 @@ def test_customer_patch_of_agent_fields_is_403(server, agent, customer,
         assert after[k] == before[k], k
 
 
+def test_customer_edits_subject_and_description_of_own_ticket(server, agent,
+                                                               customer):
+    t = customer.create_ticket(subject="typo in subjcet", description="x")
+    n = t["number"]
+    r = customer.patch("/tickets/%d" % n, json={
+        "subject": "typo in subject", "description": "the whole story"})
+    assert r.status_code == 200, r.text
+    assert r.json()["subject"] == "typo in subject"
+    assert r.json()["description"] == "the whole story"
+    seen = agent.ticket(n)
+    assert (seen["subject"], seen["description"]) == (
+        "typo in subject", "the whole story")
+    changes = customer.events(n)[-1]["changes"]
+    assert changes["subject"] == ["typo in subjcet", "typo in subject"]
+    r = customer.patch("/tickets/%d" % n, json={"description": None})
+    assert r.status_code == 200 and r.json()["description"] == ""
+    expect_error(customer.patch("/tickets/%d" % n, json={"subject": ""}),
+                 422, field="subject")
+    expect_error(customer.patch("/tickets/%d" % n, json={
+        "subject": "and the priority", "priority": "major"}), 403,
+        field="priority")
+    assert agent.ticket(n)["subject"] == "typo in subject"
+
+
+def test_customer_cannot_edit_others_ticket(server, customer, world):
+    n = world["other"]["number"]
+    expect_error(customer.patch("/tickets/%d" % n, json={"subject": "mine"}),
+                 404)
+
+
 def test_customer_closes_and_reopens_own_ticket(server, agent, customer):
     t = customer.create_ticket(subject="will close")
     r = customer.patch("/tickets/%d" % t["number"], json={"status": "closed"})

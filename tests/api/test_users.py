@@ -500,3 +500,36 @@ def test_user_object_never_shows_password(server, admin, population):
         assert "password" not in u and "password_hash" not in u
     assert "password" not in Api(server.base_url).login(
         made[0]["email"], made[0]["_password"])
+
+
+def test_last_enabled_admin_cannot_be_disabled_demoted_or_deleted(
+        start_server):
+    """Someone must always be able to manage users: 409 for any change that
+    would leave no enabled admin (own server: it changes the admins)."""
+    server = start_server()
+    admin = server.admin()
+    me = admin.user["id"]
+    for body, field in [({"disabled": True}, "disabled"),
+                        ({"role": "supervisor"}, "role"),
+                        ({"kind": "customer"}, "kind")]:
+        err = expect_error(admin.patch("/users/%d" % me, json=body), 409,
+                           field=field)
+        assert "last enabled admin" in err["message"]
+    expect_error(admin.delete("/users/%d" % me), 409)
+    got = admin.get("/users/%d" % me).json()
+    assert (got["role"], got["kind"], got["disabled"]) == (
+        "admin", "agent", False)
+    # With a second admin the first may go; then the second is the last.
+    other, other_api = server.user_client(kind="agent", role="admin")
+    r = other_api.patch("/users/%d" % me, json={"disabled": True})
+    assert r.status_code == 200, r.text
+    err = expect_error(other_api.patch("/users/%d" % other["id"],
+                                       json={"role": "agent"}), 409,
+                       field="role")
+    assert other["email"] in err["message"]
+    # A disabled admin does not count; re-enabled, it does again.
+    r = other_api.patch("/users/%d" % me, json={"disabled": False})
+    assert r.status_code == 200, r.text
+    r = other_api.patch("/users/%d" % other["id"], json={"role": "agent"})
+    assert r.status_code == 200, r.text
+    assert r.json()["role"] == "agent"

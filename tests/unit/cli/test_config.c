@@ -74,12 +74,30 @@ static void test_dk_config_parse_file__names_the_bad_line(void **state)
     dk_arena_release(&arena);
 }
 
+static void test_dk_cli_is_help__anywhere_long_or_short(void **state)
+{
+    (void)state;
+    char add[] = "add";
+    char email[] = "--email";
+    char help[] = "--help";
+    char h[] = "-h";
+    char hh[] = "--helpx";
+    char *with_help[] = {add, email, help};
+    char *with_h[] = {h};
+    char *without[] = {add, email, hh};
+    assert_true(dk_cli_is_help(3, with_help));
+    assert_true(dk_cli_is_help(1, with_h));
+    assert_false(dk_cli_is_help(3, without));
+    assert_false(dk_cli_is_help(0, with_help));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dk_config_parse_file__keys_comments_blanks),
         cmocka_unit_test(test_dk_config_parse_file__earlier_sources_win),
         cmocka_unit_test(test_dk_config_parse_file__names_the_bad_line),
+        cmocka_unit_test(test_dk_cli_is_help__anywhere_long_or_short),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

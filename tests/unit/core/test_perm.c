@@ -91,6 +91,34 @@ static void test_dk_can_see_event__notes_never_reach_customers(void **state)
     assert_true(dk_can_see_event(&agent, &config));
 }
 
+static void
+test_dk_customer_denied_field__own_words_and_own_status(void **state)
+{
+    (void)state;
+    struct dk_actor customer = {
+        .id = 9, .kind = "customer", .role = "customer"};
+    struct dk_ticket own = {.requester = {9, "C"}};
+    struct dk_ticket shared = {.requester = {10, "D"}};
+    struct dk_ticket_input words = {.has_subject = true,
+                                    .subject = "new",
+                                    .has_description = true,
+                                    .description = "more"};
+    struct dk_ticket_input status = {.has_status = true, .status = "closed"};
+    struct dk_ticket_input priority = {.has_subject = true,
+                                       .has_priority = true};
+    assert_null(dk_customer_denied_field(&customer, NULL, &words));
+    assert_null(dk_customer_denied_field(&customer, &own, &words));
+    assert_null(dk_customer_denied_field(&customer, &own, &status));
+    assert_string_equal(dk_customer_denied_field(&customer, NULL, &status),
+                        "status");
+    assert_string_equal(dk_customer_denied_field(&customer, &own, &priority),
+                        "priority");
+    assert_string_equal(dk_customer_denied_field(&customer, &shared, &words),
+                        "subject");
+    assert_string_equal(dk_customer_denied_field(&customer, &shared, &status),
+                        "status");
+}
+
 static void test_dk_is_unread__something_new_since_last_seen(void **state)
 {
     (void)state;
@@ -108,6 +136,8 @@ int main(void)
             test_dk_rights_of__customers_and_unknown_roles_get_nothing),
         cmocka_unit_test(test_dk_can_see_ticket__customers_only_their_own),
         cmocka_unit_test(test_dk_can_see_event__notes_never_reach_customers),
+        cmocka_unit_test(
+            test_dk_customer_denied_field__own_words_and_own_status),
         cmocka_unit_test(test_dk_is_unread__something_new_since_last_seen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
