@@ -320,11 +320,8 @@ function HistoryItem({ event }) {
     ${Object.keys(changes).length > 0 &&
     html`<ul class="changes">
       ${Object.entries(changes).map(
-        ([field, [from, to]]) => html`<li key=${field}>
-          <span class="field-name">${t(`field.${field}`)}</span>:
-          <del>${valueText(ref, field, from)}</del> →
-          <ins>${valueText(ref, field, to)}</ins>
-        </li>`,
+        ([field, [from, to]]) =>
+          html`<li key=${field}><span class="field-name">${t(`field.${field}`)}</span>: <del>${valueText(ref, field, from)}</del> → <ins>${valueText(ref, field, to)}</ins></li>`,
       )}
     </ul>`}
   </li>`;

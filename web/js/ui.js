@@ -206,6 +206,8 @@ export function ConfirmDialog({ title, text, confirm, onConfirm, onClose }) {
 
 // Toasts: short messages at the bottom of the screen, announced politely.
 const toastListeners = new Set();
+const MAX_TOASTS = 3;
+const TOAST_MS = 4000;
 let toastSeq = 0;
 
 export function toast(text, kind = "info") {
@@ -223,11 +225,14 @@ export function errorText(e) {
 export function Toasts() {
   const [items, setItems] = useState([]);
   useEffect(() => {
+    // The same message again replaces the old one; at most three show.
     const add = (item) => {
-      setItems((list) => [...list, item]);
+      setItems((list) =>
+        [...list.filter((i) => i.text !== item.text), item].slice(-MAX_TOASTS),
+      );
       setTimeout(
         () => setItems((list) => list.filter((i) => i.id !== item.id)),
-        5000,
+        TOAST_MS,
       );
     };
     toastListeners.add(add);
