@@ -5,7 +5,7 @@
 // Everything goes through the public API (js/api.js); nothing is private.
 
 import { render } from "/vendor/preact.mjs";
-import { useEffect, useState, useCallback } from "/vendor/hooks.mjs";
+import { useEffect, useRef, useState, useCallback } from "/vendor/hooks.mjs";
 import { api, onUnauthorized } from "./js/api.js";
 import { t, onLanguage, language, setLanguage, LANGUAGES } from "./js/i18n.js";
 import {
@@ -17,6 +17,7 @@ import {
   errorText,
   Avatar,
   isAgent,
+  useDismiss,
 } from "./js/ui.js";
 import { startLive, stopLive, onEvent, onLiveState, liveState } from "./js/live.js";
 import { Login } from "./js/login.js";
@@ -135,9 +136,33 @@ function Sidebar({ route, me, onNew }) {
   </nav>`;
 }
 
-function Account({ me, onSignOut }) {
+// Agents set their own availability: routing assigns only to agents online.
+function Availability({ me, onChange }) {
+  return html`<div class="account-availability">
+    <label for="my-availability">${t("shell.availability")}</label>
+    <select
+      id="my-availability"
+      value=${me.availability}
+      onChange=${async (e) => {
+        try {
+          onChange(await api.patch("/me", { availability: e.currentTarget.value }));
+        } catch (err) {
+          toast(errorText(err), "error");
+        }
+      }}
+    >
+      ${["online", "away", "offline"].map(
+        (a) => html`<option value=${a}>${t(`availability.${a}`)}</option>`,
+      )}
+    </select>
+  </div>`;
+}
+
+function Account({ me, onSignOut, onMe }) {
   const [open, setOpen] = useState(false);
-  return html`<div class="account">
+  const box = useRef(null);
+  useDismiss(open, () => setOpen(false), box);
+  return html`<div class="account" ref=${box}>
     <button
       type="button"
       class="account-button"
@@ -150,12 +175,13 @@ function Account({ me, onSignOut }) {
       <span class="account-name">${me.name}</span>
     </button>
     ${open &&
-    html`<div class="popover account-menu" onMouseLeave=${() => setOpen(false)}>
+    html`<div class="popover account-menu">
       <div class="account-who">
         <strong>${me.name}</strong>
         <span>${me.email}</span>
         <span class="muted">${t(`role.${me.role}`)}</span>
       </div>
+      ${isAgent(me) && html`<${Availability} me=${me} onChange=${onMe} />`}
       <button type="button" class="menu-item" onClick=${onSignOut}>
         ${t("action.sign_out")}
       </button>
@@ -163,7 +189,7 @@ function Account({ me, onSignOut }) {
   </div>`;
 }
 
-function Shell({ me, route, onSignOut }) {
+function Shell({ me, route, onSignOut, onMe }) {
   const [creating, setCreating] = useState(false);
   useEffect(() => {
     const onKey = (e) => {
@@ -203,7 +229,7 @@ function Shell({ me, route, onSignOut }) {
           <${LiveIndicator} />
           <${NotificationBell} />
           <${LanguageSelect} />
-          <${Account} me=${me} onSignOut=${onSignOut} />
+          <${Account} me=${me} onSignOut=${onSignOut} onMe=${onMe} />
         </div>
       </header>
       <main class="content" id="content">${screen}</main>
@@ -282,7 +308,12 @@ function App() {
     return html`<${Login} onSignedIn=${begin} /><${Toasts} />`;
   }
   return html`<${Session.Provider} value=${session}>
-    <${Shell} me=${session.me} route=${route} onSignOut=${signOut} />
+    <${Shell}
+      me=${session.me}
+      route=${route}
+      onSignOut=${signOut}
+      onMe=${(me) => setSession((s) => ({ ...s, me: { ...s.me, ...me } }))}
+    />
     <${Toasts} />
   <//>`;
 }

@@ -4,7 +4,7 @@
 
 import { describe, before, after, test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, newPage, signIn, shot, ADMIN_EMAIL } from "./harness.mjs";
+import { startServer, launch, newPage, signIn, shot, waitFor, ADMIN_EMAIL } from "./harness.mjs";
 
 describe("sign-in and language", () => {
   let server;
@@ -44,6 +44,20 @@ describe("sign-in and language", () => {
     const me = await page.request.get(server.base + "/api/v1/me");
     assert.equal(me.status(), 401);
     assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("an agent sets their own availability from the account menu", async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.base);
+    await page.getByRole("button", { name: "Account: Administrator" }).click();
+    await page.getByLabel("My availability").selectOption("online");
+    await waitFor(async () => (await server.admin.get("/me")).availability === "online", { what: "online" });
+    await page.keyboard.press("Escape");
+    await page.getByLabel("My availability").waitFor({ state: "detached" });
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    const team = page.getByRole("region", { name: "Team" });
+    await team.getByText("Online").waitFor();
     await page.context().close();
   });
 

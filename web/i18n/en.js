@@ -195,6 +195,7 @@ export default {
   "shell.search_placeholder": "Search by number, subject or any word…",
   "shell.language": "Language",
   "shell.account": "Account: {name}",
+  "shell.availability": "My availability",
 
   "status.todo": "To do",
   "status.waiting": "Waiting",

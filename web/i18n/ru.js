@@ -204,6 +204,7 @@ export default {
   "shell.search_placeholder": "Номер, тема или любое слово из переписки…",
   "shell.language": "Язык",
   "shell.account": "Учётная запись: {name}",
+  "shell.availability": "Моя доступность",
 
   "status.todo": "К выполнению",
   "status.waiting": "Ожидание",

@@ -2,10 +2,10 @@
 // notifications and the list of what concerns me (live.js decides what
 // that is). Browser notifications are asked for here, never at load.
 
-import { useEffect, useState } from "/vendor/hooks.mjs";
+import { useEffect, useRef, useState } from "/vendor/hooks.mjs";
 import { notifications } from "./live.js";
 import { t, formatRelative } from "./i18n.js";
-import { html } from "./ui.js";
+import { html, useDismiss } from "./ui.js";
 import { navigate } from "./router.js";
 
 function permissionState() {
@@ -17,28 +17,14 @@ export function NotificationBell() {
   const [open, setOpen] = useState(false);
   const [permission, setPermission] = useState(permissionState());
   useEffect(() => notifications.subscribe((list) => setItems([...list])), []);
-  useEffect(() => {
-    if (!open) {
-      return undefined;
-    }
-    const close = (e) => {
-      if (e.key === "Escape" || (e.type === "click" && !e.target.closest(".bell"))) {
-        setOpen(false);
-      }
-    };
-    document.addEventListener("keydown", close);
-    document.addEventListener("click", close);
-    return () => {
-      document.removeEventListener("keydown", close);
-      document.removeEventListener("click", close);
-    };
-  }, [open]);
+  const box = useRef(null);
+  useDismiss(open, () => setOpen(false), box);
 
   const unread = items.filter((n) => !n.read).length;
   const label = unread
     ? t("bell.label_count", { n: unread })
     : t("bell.label");
-  return html`<div class="bell">
+  return html`<div class="bell" ref=${box}>
     <button
       type="button"
       class="icon-button bell-button"

@@ -141,8 +141,10 @@ function draftKey(number) {
   return `docket.draft.${number}`;
 }
 
-function Composer({ number, canNote, onSent, focusRef }) {
-  const [kind, setKind] = useState("reply");
+// canNote: agents choose reply or note; canReply false (collaborators) leaves
+// only notes; customers only write replies.
+function Composer({ number, canNote, canReply, onSent, focusRef }) {
+  const [kind, setKind] = useState(canReply ? "reply" : "note");
   const [body, setBody] = useState(() => localStorage.getItem(draftKey(number)) || "");
   const [files, setFiles] = useState([]);
   const [busy, setBusy] = useState(false);
@@ -193,6 +195,7 @@ function Composer({ number, canNote, onSent, focusRef }) {
     onSubmit=${send}
   >
     ${canNote &&
+    canReply &&
     html`<div
       class="segmented"
       role="radiogroup"
@@ -660,6 +663,7 @@ export function TicketPanel({ number, onClose, onEdit, onDelete }) {
               <${Composer}
                 number=${number}
                 canNote=${agent}
+                canReply=${me.role !== "collaborator"}
                 focusRef=${composerRef}
                 onSent=${data.load}
               />

@@ -20,6 +20,7 @@ import {
   statusOf,
   fromLocalInput,
   CHANNELS,
+  useDismiss,
 } from "./ui.js";
 import { onEvent } from "./live.js";
 import { navigate } from "./router.js";
@@ -290,25 +291,12 @@ function SortHeader({ column, sort, onSort }) {
 function RowMenu({ ticket, onEdit, onDelete }) {
   const [open, setOpen] = useState(false);
   const box = useRef(null);
+  useDismiss(open, () => setOpen(false), box);
   useEffect(() => {
-    if (!open) {
-      return undefined;
-    }
-    const close = (e) => {
-      if (e.key === "Escape" || (e.type === "click" && box.current && !box.current.contains(e.target))) {
-        setOpen(false);
-      }
-    };
-    document.addEventListener("click", close);
-    document.addEventListener("keydown", close);
-    const first = box.current && box.current.querySelector("[role=menuitem]");
+    const first = open && box.current && box.current.querySelector("[role=menuitem]");
     if (first) {
       first.focus();
     }
-    return () => {
-      document.removeEventListener("click", close);
-      document.removeEventListener("keydown", close);
-    };
   }, [open]);
   const { me } = useSession();
   const canDelete = me.role === "admin" || me.role === "supervisor";

@@ -142,6 +142,23 @@ export function Avatar({ name, small }) {
   >`;
 }
 
+// Closes a popover (menu, bell, account) on Escape or a click outside box.
+export function useDismiss(open, close, box) {
+  useEffect(() => {
+    if (!open) {
+      return undefined;
+    }
+    const onKey = (e) => e.key === "Escape" && close();
+    const onClick = (e) => box.current && !box.current.contains(e.target) && close();
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("click", onClick);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("click", onClick);
+    };
+  }, [open]);
+}
+
 // A modal built on <dialog>: the browser traps focus, Esc closes it.
 export function Dialog({ title, onClose, children, wide }) {
   const ref = useRef(null);
