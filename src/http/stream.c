@@ -17,6 +17,9 @@ enum {
     POLL_MS = 1000,
     KEEPALIVE_MS = 15000,
     BATCH = 500,
+    /* libmicrohttpd keeps a buffer this size per stream (its memory
+     * decides how many streams fit); an event is a few hundred bytes. */
+    STREAM_BLOCK_BYTES = 2 * 1024,
     MAX_QUEUE_BYTES = 1024 * 1024, /* a slower client is cut off; it
                                     * reconnects with Last-Event-ID */
 };
@@ -408,7 +411,7 @@ enum MHD_Result h_stream(struct req *req)
     pthread_mutex_unlock(&hub->lock);
     req->stream = c;
     struct MHD_Response *r = MHD_create_response_from_callback(
-        MHD_SIZE_UNKNOWN, 16 * 1024, read_stream, c, free_stream);
+        MHD_SIZE_UNKNOWN, STREAM_BLOCK_BYTES, read_stream, c, free_stream);
     MHD_add_response_header(r, "Content-Type", "text/event-stream");
     MHD_add_response_header(r, "X-Accel-Buffering", "no");
     return res_queue(req, 200, r);
