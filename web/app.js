@@ -18,6 +18,7 @@ import {
   Avatar,
   isAgent,
   useDismiss,
+  coalesce,
 } from "./js/ui.js";
 import { startLive, stopLive, onEvent, onLiveState, liveState } from "./js/live.js";
 import { Login } from "./js/login.js";
@@ -25,13 +26,20 @@ import { Dashboard } from "./js/dashboard.js";
 import { TicketsScreen } from "./js/tickets.js";
 import { NotificationBell } from "./js/bell.js";
 import { TicketForm } from "./js/form.js";
+import { clearDrafts } from "./js/panel.js";
 import { navigate, useRoute, interceptLinks } from "./js/router.js";
 
 // ---- the shell ----
 
+// Each subscriber reads the current value again after subscribing: a change
+// between the first render and the effect would otherwise be lost.
 function useLanguage() {
   const [, setLang] = useState(language());
-  useEffect(() => onLanguage(setLang), []);
+  useEffect(() => {
+    const off = onLanguage(setLang);
+    setLang(language());
+    return off;
+  }, []);
 }
 
 export function LanguageSelect() {
@@ -51,8 +59,12 @@ export function LanguageSelect() {
 
 function LiveIndicator() {
   const [state, setState] = useState(liveState());
-  useEffect(() => onLiveState(setState), []);
-  return html`<span class=${`live ${state}`} title=${t(`live.${state}`)}>
+  useEffect(() => {
+    const off = onLiveState(setState);
+    setState(liveState());
+    return off;
+  }, []);
+  return html`<span class=${`live ${state}`} role="status" title=${t(`live.${state}`)}>
     <span class="dot" aria-hidden="true"></span>
     <span class="live-text">${t(`live.${state}`)}</span>
   </span>`;
@@ -101,13 +113,13 @@ function NavLink({ href, route, icon, label, count }) {
   </a>`;
 }
 
-function Sidebar({ route, me, onNew }) {
+function Sidebar({ route, me, onNew, behind }) {
   const agent = isAgent(me);
-  return html`<nav class="sidebar" aria-label=${t("shell.navigation")}>
+  return html`<nav class="sidebar" aria-label=${t("shell.navigation")} ...${behind}>
     <a href="/" class="brand"><span class="logo" aria-hidden="true">D</span>Docket</a>
     ${agent &&
     html`<button type="button" class="button primary new-ticket" onClick=${onNew}>
-      + ${t("action.new_ticket")}
+      <span aria-hidden="true">+</span> ${t("action.new_ticket")}
     </button>`}
     <${NavLink} href="/" route=${route} icon="◧" label=${t("nav.dashboard")} />
     <${NavLink} href="/tickets" route=${route} icon="☰" label=${t("nav.tickets")} />
@@ -212,6 +224,10 @@ function Shell({ me, route, onSignOut, onMe }) {
 
   let screen;
   const m = route.path.match(/^\/tickets(?:\/(\d+))?\/?$/);
+  useEffect(() => {
+    const what = m ? (m[1] ? `#${m[1]}` : t("tickets.title")) : t("dashboard.title");
+    document.title = `${what} · Docket`;
+  }, [route.path, language()]);
   if (m) {
     screen = html`<${TicketsScreen}
       query=${route.query}
@@ -220,9 +236,12 @@ function Shell({ me, route, onSignOut, onMe }) {
   } else {
     screen = html`<${Dashboard} />`;
   }
+  // While the new-ticket dialog is open the rest is inert: out of the tab
+  // order and of the accessibility tree.
+  const behind = creating ? { inert: true, "aria-hidden": "true" } : {};
   return html`<div class="shell">
-    <${Sidebar} route=${route} me=${me} onNew=${() => setCreating(true)} />
-    <div class="main">
+    <${Sidebar} route=${route} me=${me} onNew=${() => setCreating(true)} behind=${behind} />
+    <div class="main" ...${behind}>
       <header class="topbar">
         <${SearchBox} route=${route} />
         <div class="topbar-right">
@@ -273,21 +292,19 @@ function App() {
     if (!session) {
       return undefined;
     }
-    let timer = null;
-    return onEvent((e) => {
-      if (!/^(status|priority|user|group)\./.test(e.type)) {
-        return;
+    const refresh = coalesce(async () => {
+      try {
+        const ref = await loadReference();
+        setSession((s) => (s ? { ...s, ref } : s));
+      } catch {
+        /* keep the lists we have */
       }
-      clearTimeout(timer);
-      timer = setTimeout(async () => {
-        try {
-          const ref = await loadReference();
-          setSession((s) => (s ? { ...s, ref } : s));
-        } catch {
-          /* keep the lists we have */
-        }
-      }, 300);
-    });
+    }, 300);
+    const off = onEvent((e) => /^(status|priority|user|group)\./.test(e.type) && refresh.schedule());
+    return () => {
+      off();
+      refresh.cancel();
+    };
   }, [session && session.me.id]);
 
   const signOut = async () => {
@@ -297,6 +314,7 @@ function App() {
       toast(errorText(e), "error");
     }
     stopLive();
+    clearDrafts();
     setSession(null);
     navigate("/", { replace: true });
   };

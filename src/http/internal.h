@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <stdatomic.h>
 #include <pthread.h>
 
 #include "http/http.h"
@@ -16,6 +17,8 @@ struct dk_server {
     struct dk_http_config config;
     struct MHD_Daemon *daemon;
     struct stream_hub *hub;
+    atomic_int n_in_flight;  /* requests begun and not yet completed */
+    atomic_bool is_draining; /* stopping: new requests are answered 503 */
 };
 
 enum method { M_GET, M_POST, M_PATCH, M_PUT, M_DELETE, M_OTHER };

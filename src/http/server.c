@@ -53,6 +53,8 @@ enum { CONNECTION_MEMORY_BYTES = 16 * 1024 };
 /* Descriptors kept for the database, the listening socket, logs and the
  * PostgreSQL pool, out of the process's open-file limit. */
 enum { RESERVED_DESCRIPTORS = 128 };
+/* How long a stop waits for requests in flight to finish. */
+enum { DRAIN_TIMEOUT_MS = 10000 };
 
 /* Raises the soft open-file limit to the hard one (every event stream is a
  * descriptor; the soft default is often 1024) and returns how many
@@ -459,6 +461,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     if (!req) {
         req = req_new(server, conn, url, method);
         *con_cls = req;
+        atomic_fetch_add(&server->n_in_flight, 1);
+        if (atomic_load(&server->is_draining)) {
+            /* Answered on the first call: the connection closes after it,
+             * and a load balancer sends the retry to another node. */
+            return res_fail(req, DK_BUSY, NULL, "the server is shutting down");
+        }
         if (strlen(url) >= DK_MAX_URL_BYTES) {
             req->is_too_large = true;
         }
@@ -487,12 +495,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
-    (void)cls;
     (void)conn;
+    struct dk_server *server = cls;
     struct req *req = *con_cls;
     if (!req) {
         return;
     }
+    atomic_fetch_sub(&server->n_in_flight, 1);
     if (req->stream) {
         stream_client_closed(req->stream);
     }
@@ -581,15 +590,31 @@ enum dk_status dk_http_start(struct dk_core *core,
     return DK_OK;
 }
 
+/* Waits, boundedly, until no request is in flight. */
+static void wait_for_requests(struct dk_server *server)
+{
+    int64_t deadline_ms = dk_clock_monotonic_ms() + DRAIN_TIMEOUT_MS;
+    while (atomic_load(&server->n_in_flight) > 0 &&
+           dk_clock_monotonic_ms() < deadline_ms) {
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
 void dk_http_stop(struct dk_server *server)
 {
     if (!server) {
         return;
     }
-    /* Streams first: a suspended connection only notices the end once
-     * resumed (shared/MEASURED.md). */
+    /* New requests get 503 while the ones in flight finish. Streams end
+     * first: a suspended connection only notices the end once resumed
+     * (shared/MEASURED.md). MHD_quiesce_daemon is not used: with a thread
+     * pool on epoll it races the workers removing the listening socket from
+     * their epoll sets and aborts the process ("Failed to remove listen FD
+     * from epoll set", libmicrohttpd 0.9.75, seen in the browser suite). */
+    atomic_store(&server->is_draining, true);
     stream_hub_close(server->hub);
-    MHD_quiesce_daemon(server->daemon);
+    wait_for_requests(server);
     MHD_stop_daemon(server->daemon);
     dk_core_set_commit_hook(server->core, NULL, NULL);
     stream_hub_free(server->hub);

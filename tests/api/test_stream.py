@@ -7,7 +7,7 @@ import pytest
 import requests
 
 import shapes
-from harness import SSEReader, expect_error, unique
+from harness import SSEReader, expect_error, unique, wait_until
 
 
 def stream_url(server, query=""):
@@ -322,3 +322,60 @@ def test_configuration_changes_are_events_for_agents_only(server, admin,
     finally:
         agent_stream.close()
         customer_stream.close()
+
+
+def server_has_read(server_port, client_port):
+    """Whether the server's end of the loopback connection from client_port
+    has nothing left unread (/proc/net/tcp: rx_queue of that socket)."""
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            cols = line.split()
+            local, remote = cols[1], cols[2]
+            if (int(local.split(":")[1], 16) == server_port
+                    and int(remote.split(":")[1], 16) == client_port):
+                return int(cols[4].split(":")[1], 16) == 0
+    return False
+
+
+def test_a_request_in_flight_at_sigterm_finishes(start_server):
+    """SIGTERM lets a request already begun finish with its answer (half of
+    its body had arrived), while the streams end and the process exits 0.
+    The server does not abort on the way (libmicrohttpd's quiesce raced its
+    own workers and aborted the process; the stop no longer uses it)."""
+    import signal
+    import socket
+
+    srv = start_server()
+    admin = srv.admin()
+    bearer = srv.token_client(admin)
+    stream = bearer_stream(srv, bearer)
+    assert stream.connected.wait(10)
+    body = b'{"subject": "sent across a shutdown"}'
+    sock = socket.create_connection(("127.0.0.1", srv.port), timeout=20)
+    try:
+        sock.sendall(("POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\n"
+                      "Authorization: Bearer %s\r\n"
+                      "Content-Type: application/json\r\n"
+                      "Content-Length: %d\r\n\r\n"
+                      % (bearer.token, len(body))).encode() + body[:10])
+        # The request is in flight once the server has read what was sent
+        # (its socket's receive queue is empty).
+        client_port = sock.getsockname()[1]
+        wait_until(lambda: server_has_read(srv.port, client_port),
+                   what="the server to read the request's start")
+        srv.proc.send_signal(signal.SIGTERM)
+        assert stream.finished.wait(10), "the stream did not end"
+        sock.sendall(body[10:])
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    finally:
+        sock.close()
+    stream.close()
+    assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
+    problems = srv.stop()
+    assert problems == [], srv.report(problems)

@@ -121,6 +121,12 @@ describe("live updates and notifications", () => {
 
   test("every dashboard widget links to its filtered table", async () => {
     const page = await agentPage();
+    const team = page.getByRole("region", { name: "Team" });
+    await team.getByRole("row", { name: /Alice Smith/ }).getByRole("link").click();
+    await page.getByRole("heading", { name: "Tickets", level: 1 }).waitFor();
+    let q = new URL(page.url()).searchParams;
+    assert.equal(q.get("assignee"), String(alice.user.id));
+    assert.equal(q.get("status"), "todo,waiting,in_progress", "the team's count is of unresolved tickets");
     const expected = {
       "Unassigned tickets": { assignee: "none" },
       "Unread tickets": { unread: "true" },
@@ -130,7 +136,7 @@ describe("live updates and notifications", () => {
       await page.getByRole("link", { name: "Dashboard" }).click();
       await page.getByRole("link", { name: new RegExp(`^${name}`) }).click();
       await page.getByRole("heading", { name: "Tickets", level: 1 }).waitFor();
-      const q = new URL(page.url()).searchParams;
+      q = new URL(page.url()).searchParams;
       for (const [k, v] of Object.entries(params)) {
         assert.equal(q.get(k), v, `${name}: ${k}`);
       }

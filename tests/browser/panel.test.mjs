@@ -110,6 +110,7 @@ describe("ticket panel", () => {
     await p.getByLabel("Assignee", { exact: true }).selectOption(String(alice.user.id));
     await waitFor(async () => (await api.get(`/tickets/${t.number}`)).assignee?.id === alice.user.id, { what: "assignee" });
     await p.getByLabel("Deadline", { exact: true }).fill("2026-12-31T12:00");
+    await p.getByLabel("Deadline", { exact: true }).press("Enter");
     await waitFor(async () => (await api.get(`/tickets/${t.number}`)).deadline !== null, { what: "deadline" });
     await p.getByLabel("Tags", { exact: true }).fill("network, Outage");
     await p.getByLabel("Tags", { exact: true }).press("Enter");
@@ -163,6 +164,92 @@ describe("ticket panel", () => {
     p = await open(t.number);
     assert.equal(await p.getByLabel("Message", { exact: true }).inputValue(), "Half-written answer");
     assert.deepEqual(page.errors, []);
+  });
+
+  test("focusing a field and leaving it never undoes someone else's change", async () => {
+    const t = await api.ticket({ subject: "Before the rename", tags: ["one"] });
+    const p = await open(t.number);
+    const subject = p.getByLabel("Subject", { exact: true });
+    await subject.focus();
+    await alice.api.patch(`/tickets/${t.number}`, { subject: "Renamed by Alice", tags: ["two"] });
+    await p.getByLabel("Tags", { exact: true }).focus();
+    await page.keyboard.press("Tab");
+    await waitFor(async () => (await subject.inputValue()) === "Renamed by Alice", { what: "live rename shown" });
+    const after = await api.get(`/tickets/${t.number}`);
+    assert.equal(after.subject, "Renamed by Alice");
+    assert.deepEqual(after.tags, ["two"]);
+  });
+
+  test("typing a deadline saves it once, not on every keystroke", async () => {
+    const t = await api.ticket({ subject: "One deadline change" });
+    const p = await open(t.number);
+    const deadline = p.getByLabel("Deadline", { exact: true });
+    await deadline.focus();
+    await page.keyboard.type("12312026");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.type("0930AM");
+    assert.equal((await api.get(`/tickets/${t.number}`)).deadline, null, "nothing saved while typing");
+    await deadline.press("Enter");
+    await waitFor(async () => (await api.get(`/tickets/${t.number}`)).deadline !== null, { what: "deadline saved" });
+    const events = (await api.get(`/tickets/${t.number}/events?limit=500`)).items;
+    assert.equal(events.filter((e) => e.type === "ticket.updated" && e.changes.deadline).length, 1, "one deadline change");
+  });
+
+  test("a note's draft comes back as a note, and r switches to a reply", async () => {
+    const t = await api.ticket({ subject: "Private draft" });
+    let p = await open(t.number);
+    await p.getByRole("radio", { name: "Internal note" }).check();
+    await p.getByLabel("Message", { exact: true }).fill("PRIVATE: do not send");
+    await p.getByRole("button", { name: "Close panel" }).click();
+    p = await open(t.number);
+    assert.equal(await p.getByRole("radio", { name: "Internal note" }).getAttribute("aria-checked"), "true");
+    assert.equal(await p.getByLabel("Message", { exact: true }).inputValue(), "PRIVATE: do not send");
+    assert.ok(await p.getByRole("button", { name: "Add note" }).isVisible());
+    await p.getByRole("tab", { name: "History" }).focus();
+    await page.keyboard.press("r");
+    await waitFor(async () => (await p.getByRole("radio", { name: "Reply to customer" }).getAttribute("aria-checked")) === "true", {
+      what: "r chose a reply",
+    });
+    await p.getByLabel("Message", { exact: true }).fill("");
+  });
+
+  test("Escape closes an open menu without closing the panel", async () => {
+    const t = await api.ticket({ subject: "Menus over the panel" });
+    const p = await open(t.number);
+    const bell = page.getByRole("button", { name: /^Notifications/ });
+    await bell.click();
+    await page.getByRole("region", { name: "Notifications" }).waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("region", { name: "Notifications" }).waitFor({ state: "detached" });
+    assert.ok(await p.isVisible(), "the panel is still open");
+    assert.equal(await bell.evaluate((b) => b === document.activeElement), true, "focus back on the bell");
+  });
+
+  test("with the panel open its fields are the only ones by those names", async () => {
+    const t = await api.ticket({ subject: "Unambiguous" });
+    await open(t.number);
+    for (const name of ["Status", "Priority", "Assignee", "Group", "Subject", "Message"]) {
+      assert.equal(await page.getByLabel(name, { exact: true }).count(), 1, name);
+    }
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: `Edit ticket #${t.number}` });
+    await dialog.waitFor();
+    assert.equal(await page.getByLabel("Subject", { exact: true }).count(), 1, "Subject with the dialog open");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Close panel" }).click();
+    assert.equal(await page.getByRole("button", { name: "New ticket", exact: true }).count(), 1);
+  });
+
+  test("opening an unread ticket makes its row plain, and closing returns focus to it", async () => {
+    const t = await alice.api.ticket({ subject: "Unread until opened" });
+    await page.goto(`${server.base}/tickets`);
+    const row = page.locator(`tr[data-number="${t.number}"]`);
+    await waitFor(async () => (await row.getAttribute("class"))?.includes("unread"), { what: "bold row" });
+    await row.getByRole("link").click();
+    await panel(t.number).waitFor();
+    await page.getByRole("button", { name: "Close panel" }).click();
+    await waitFor(async () => !(await row.getAttribute("class")).includes("unread"), { what: "plain row" });
+    assert.equal(await row.getByRole("link").evaluate((a) => a === document.activeElement), true);
   });
 
   test("a ticket that does not exist says so", async () => {

@@ -117,6 +117,17 @@ describe("screens and paging", () => {
     assert.equal(await overflowsSideways(page), false, "panel fits");
     await panel.getByLabel("Message", { exact: true }).scrollIntoViewIfNeeded();
     assert.ok(await panel.getByLabel("Message", { exact: true }).isVisible());
+    // Nothing is painted over the composer: its button is what a tap hits.
+    await panel.getByLabel("Message", { exact: true }).fill("From the phone");
+    const send = panel.getByRole("button", { name: "Send reply" });
+    await send.scrollIntoViewIfNeeded();
+    const hit = await send.evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      const el = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      return b.contains(el);
+    });
+    assert.ok(hit, "the Send reply button is not covered");
+    await panel.getByLabel("Message", { exact: true }).fill("");
     await shot(page, "23-phone-panel");
     await panel.getByRole("button", { name: "Close panel" }).click();
 

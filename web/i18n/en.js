@@ -131,6 +131,7 @@ export default {
   "history.system": "Docket",
   "history.empty": "No activity yet.",
 
+  "live.connecting": "Connecting…",
   "live.live": "Live",
   "live.reconnecting": "Reconnecting…",
   "live.offline": "Offline",
@@ -178,7 +179,6 @@ export default {
   "panel.add_follower": "Add follower",
   "panel.remove_follower": "Remove follower {name}",
   "panel.not_found": "Ticket #{n} does not exist or you cannot see it.",
-  "panel.deleted": "This ticket was deleted.",
 
   "priority.minor": "Minor",
   "priority.normal": "Normal",

@@ -140,6 +140,7 @@ export default {
   "history.system": "Docket",
   "history.empty": "Пока ничего не происходило.",
 
+  "live.connecting": "Подключение…",
   "live.live": "В реальном времени",
   "live.reconnecting": "Переподключение…",
   "live.offline": "Нет связи",
@@ -187,7 +188,6 @@ export default {
   "panel.add_follower": "Добавить наблюдателя",
   "panel.remove_follower": "Убрать наблюдателя {name}",
   "panel.not_found": "Заявки #{n} нет или она вам недоступна.",
-  "panel.deleted": "Эта заявка удалена.",
 
   "priority.minor": "Низкий",
   "priority.normal": "Обычный",

@@ -69,6 +69,7 @@ export function NotificationBell() {
               (n) => html`<li key=${n.id} class=${n.read ? "read" : "unread"}>
                 <a
                   href=${`/tickets/${n.ticket}`}
+                  aria-label=${`${n.text}, ${formatRelative(n.at)}`}
                   onClick=${() => {
                     notifications.markRead(n.id);
                     setOpen(false);

@@ -7,8 +7,7 @@
 import { useEffect, useState, useCallback } from "/vendor/hooks.mjs";
 import { api } from "./api.js";
 import { t, formatNumber, enumName } from "./i18n.js";
-import { html, useSession, isAgent, Avatar } from "./ui.js";
-import { onEvent } from "./live.js";
+import { html, useSession, isAgent, Avatar, useLiveRefresh } from "./ui.js";
 import { unresolvedKeys, ticketsHref } from "./tickets.js";
 
 const TEAM_LIMIT = 50;
@@ -60,7 +59,7 @@ function Widget({ id, counter, tone }) {
   return html`<a class=${`widget ${tone || ""}`} href=${ticketsHref(counter.params)}>
     <span class="widget-label">${t(`dashboard.${id}`)}</span>
     <span class="widget-value">${counter.total === null ? "–" : formatNumber(counter.total)}</span>
-    <span class="widget-link">${t("dashboard.view")} →</span>
+    <span class="widget-link">${t("dashboard.view")} <span aria-hidden="true">→</span></span>
   </a>`;
 }
 
@@ -85,6 +84,7 @@ function Bars({ title, rows, id }) {
 }
 
 function Team({ team }) {
+  const { ref } = useSession();
   if (!team) {
     return null;
   }
@@ -105,7 +105,9 @@ function Team({ team }) {
             <td><span class="person"><${Avatar} name=${agent.name} small /> ${agent.name}</span></td>
             <td><span class=${`presence ${agent.availability}`}>${t(`availability.${agent.availability}`)}</span></td>
             <td>
-              <a href=${ticketsHref({ assignee: agent.id })}>${open === null ? "–" : formatNumber(open)}</a>
+              <a href=${ticketsHref({ status: unresolvedKeys(ref), assignee: agent.id })}>
+                ${open === null ? "–" : formatNumber(open)}
+              </a>
             </td>
             <td>${agent.capacity === null || agent.capacity === undefined ? "∞" : agent.capacity}</td>
           </tr>`,
@@ -130,18 +132,12 @@ export function Dashboard() {
 
   useEffect(() => {
     load();
-    let timer = null;
-    const off = onEvent((e) => {
-      if (e.type.startsWith("ticket.") || e.type === "message.created" || e.type.startsWith("user.")) {
-        clearTimeout(timer);
-        timer = setTimeout(load, 400);
-      }
-    });
-    return () => {
-      off();
-      clearTimeout(timer);
-    };
   }, [load]);
+  useLiveRefresh(
+    (e) => e.type.startsWith("ticket.") || e.type === "message.created" || e.type.startsWith("user."),
+    load,
+    500,
+  );
 
   const c = counts || {};
   const byStatus = ref.statuses

@@ -92,6 +92,23 @@ function bodyOf(v, start, isEdit) {
   return body;
 }
 
+// The control that shows each API field (a 422 names the field).
+const FIELD_CONTROLS = {
+  subject: "tf-subject",
+  description: "tf-description",
+  requester: "tf-requester-email",
+  "requester.email": "tf-requester-email",
+  "requester.name": "tf-requester-name",
+  requester_id: "tf-requester-email",
+  status: "tf-status",
+  priority: "tf-priority",
+  assignee_id: "tf-assignee",
+  group_id: "tf-group",
+  deadline: "tf-deadline",
+  channel: "tf-channel",
+  tags: "tf-tags",
+};
+
 function Input({ id, label, error, children }) {
   return html`<div class=${error ? "form-field invalid" : "form-field"}>
     <label for=${id}>${label}</label>
@@ -110,6 +127,9 @@ export function TicketForm({ ticket, onClose, onSaved }) {
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
   const fieldError = (...names) =>
     error && names.includes(error.field) ? error.message : null;
+  // The invalid control says so and points at its message.
+  const invalid = (id, ...names) =>
+    fieldError(...names) ? { "aria-invalid": "true", "aria-describedby": `${id}-error` } : {};
 
   const submit = async (e) => {
     e.preventDefault();
@@ -126,6 +146,8 @@ export function TicketForm({ ticket, onClose, onSaved }) {
     } catch (err) {
       setError({ field: err.field, message: errorText(err) });
       setBusy(false);
+      const control = FIELD_CONTROLS[err.field];
+      setTimeout(() => control && document.getElementById(control)?.focus());
     }
   };
 
@@ -141,6 +163,7 @@ export function TicketForm({ ticket, onClose, onSaved }) {
           <${Input} id="tf-subject" label=${t("field.subject")} error=${fieldError("subject")}>
             <input
               id="tf-subject"
+              ...${invalid("tf-subject", "subject")}
               required
               maxlength="300"
               value=${v.subject}
@@ -151,12 +174,13 @@ export function TicketForm({ ticket, onClose, onSaved }) {
         </div>
         <div class="span-2">
           <${Input} id="tf-description" label=${t("field.description")} error=${fieldError("description")}>
-            <textarea id="tf-description" rows="5" value=${v.description} onInput=${set("description")}></textarea>
+            <textarea id="tf-description" ...${invalid("tf-description", "description")} rows="5" value=${v.description} onInput=${set("description")}></textarea>
           <//>
         </div>
         <${Input} id="tf-requester-email" label=${t("form.requester_email")} error=${fieldError("requester", "requester.email", "requester_id")}>
           <input
             id="tf-requester-email"
+            ...${invalid("tf-requester-email", "requester", "requester.email", "requester_id")}
             type="email"
             placeholder=${t("form.requester_hint")}
             value=${v.requester_email}
@@ -164,39 +188,39 @@ export function TicketForm({ ticket, onClose, onSaved }) {
           />
         <//>
         <${Input} id="tf-requester-name" label=${t("form.requester_name")} error=${fieldError("requester.name")}>
-          <input id="tf-requester-name" value=${v.requester_name} onInput=${set("requester_name")} />
+          <input id="tf-requester-name" ...${invalid("tf-requester-name", "requester.name")} value=${v.requester_name} onInput=${set("requester_name")} />
         <//>
         <${Input} id="tf-status" label=${t("field.status")} error=${fieldError("status")}>
-          <select id="tf-status" value=${v.status} onChange=${set("status")}>
+          <select id="tf-status" ...${invalid("tf-status", "status")} value=${v.status} onChange=${set("status")}>
             ${ref.statuses
               .filter((s) => !s.retired || s.key === v.status)
               .map((s) => html`<option value=${s.key}>${enumName("status", s)}</option>`)}
           </select>
         <//>
         <${Input} id="tf-priority" label=${t("field.priority")} error=${fieldError("priority")}>
-          <select id="tf-priority" value=${v.priority} onChange=${set("priority")}>
+          <select id="tf-priority" ...${invalid("tf-priority", "priority")} value=${v.priority} onChange=${set("priority")}>
             ${ref.priorities
               .filter((p) => !p.retired || p.key === v.priority)
               .map((p) => html`<option value=${p.key}>${enumName("priority", p)}</option>`)}
           </select>
         <//>
         <${Input} id="tf-assignee" label=${t("field.assignee")} error=${fieldError("assignee_id")}>
-          <select id="tf-assignee" value=${v.assignee_id} onChange=${set("assignee_id")}>
+          <select id="tf-assignee" ...${invalid("tf-assignee", "assignee_id")} value=${v.assignee_id} onChange=${set("assignee_id")}>
             <option value="">${t("ticket.unassigned")}</option>
             ${agents.map((a) => html`<option value=${String(a.id)}>${a.name}</option>`)}
           </select>
         <//>
         <${Input} id="tf-group" label=${t("field.group")} error=${fieldError("group_id")}>
-          <select id="tf-group" value=${v.group_id} onChange=${set("group_id")}>
+          <select id="tf-group" ...${invalid("tf-group", "group_id")} value=${v.group_id} onChange=${set("group_id")}>
             <option value="">${t("ticket.no_group")}</option>
             ${ref.groups.map((g) => html`<option value=${String(g.id)}>${g.name}</option>`)}
           </select>
         <//>
         <${Input} id="tf-deadline" label=${t("field.deadline")} error=${fieldError("deadline")}>
-          <input id="tf-deadline" type="datetime-local" value=${v.deadline} onInput=${set("deadline")} />
+          <input id="tf-deadline" ...${invalid("tf-deadline", "deadline")} type="datetime-local" value=${v.deadline} onInput=${set("deadline")} />
         <//>
         <${Input} id="tf-channel" label=${t("field.channel")} error=${fieldError("channel")}>
-          <select id="tf-channel" value=${v.channel} onChange=${set("channel")}>
+          <select id="tf-channel" ...${invalid("tf-channel", "channel")} value=${v.channel} onChange=${set("channel")}>
             ${CHANNELS.map((c) => html`<option value=${c}>${t(`channel.${c}`)}</option>`)}
           </select>
         <//>
@@ -204,6 +228,7 @@ export function TicketForm({ ticket, onClose, onSaved }) {
           <${Input} id="tf-tags" label=${t("field.tags")} error=${fieldError("tags")}>
             <input
               id="tf-tags"
+              ...${invalid("tf-tags", "tags")}
               placeholder=${t("form.tags_hint")}
               value=${v.tags}
               onInput=${set("tags")}
@@ -235,7 +260,8 @@ export function TicketForm({ ticket, onClose, onSaved }) {
         </fieldset>
       </div>
       ${error &&
-      !["subject", "description", "requester", "requester.email", "requester.name", "requester_id", "status", "priority", "assignee_id", "group_id", "deadline", "channel", "tags", "follower_ids"].includes(error.field) &&
+      !FIELD_CONTROLS[error.field] &&
+      error.field !== "follower_ids" &&
       html`<p class="form-error" role="alert">${error.message}</p>`}
       <footer class="modal-actions">
         <button type="button" class="button" onClick=${onClose}>${t("action.cancel")}</button>

@@ -121,3 +121,15 @@ export function formatRelative(iso) {
 export function formatNumber(n) {
   return new Intl.NumberFormat(current).format(n);
 }
+
+// 512 B, 1.5 kB, 2.3 MB in the UI's language.
+export function formatSize(bytes) {
+  const [unit, size] =
+    bytes < 1024 ? ["byte", bytes] : bytes < 1048576 ? ["kilobyte", bytes / 1024] : ["megabyte", bytes / 1048576];
+  return new Intl.NumberFormat(current, {
+    style: "unit",
+    unit,
+    unitDisplay: "short",
+    maximumFractionDigits: 1,
+  }).format(size);
+}

@@ -96,6 +96,7 @@ function open() {
 
 export function startLive(user) {
   stopLive();
+  setState("connecting");
   userId = user.id;
   lastId = localStorage.getItem(storageKey("last_event"));
   notifications.load(user);
@@ -126,6 +127,7 @@ class Notifications {
 
   async load(user) {
     this.user = user;
+    this.mine = new Set();
     try {
       this.items = JSON.parse(localStorage.getItem(storageKey("notes")) || "[]");
     } catch {
@@ -177,7 +179,10 @@ class Notifications {
       return;
     }
     const item = { id: e.id, ticket: e.ticket, text, at: e.at, read: false };
-    this.items = [item, ...this.items].slice(0, MAX_NOTIFICATIONS);
+    // Newest first by event id: mention checks finish out of order.
+    this.items = [item, ...this.items]
+      .sort((a, b) => b.id - a.id)
+      .slice(0, MAX_NOTIFICATIONS);
     this.changed();
     chime();
     showSystemNotification(text, e.ticket);
@@ -249,10 +254,20 @@ export function mentionPattern(user) {
 export const notifications = new Notifications();
 
 // A short two-note chime made on the fly: no sound file to ship or block.
+// One chime for a burst (a replay after reconnecting brings many at once).
+const CHIME_GAP_MS = 1500;
 let audio = null;
+let lastChime = 0;
 function chime() {
+  if (Date.now() - lastChime < CHIME_GAP_MS) {
+    return;
+  }
+  lastChime = Date.now();
   try {
     audio = audio || new AudioContext();
+    if (audio.state === "suspended") {
+      audio.resume();
+    }
     const now = audio.currentTime;
     [880, 1320].forEach((freq, i) => {
       const osc = audio.createOscillator();

@@ -8,7 +8,7 @@
 
 import { useEffect, useRef, useState, useCallback } from "/vendor/hooks.mjs";
 import { api } from "./api.js";
-import { t, formatTime, formatRelative, enumName } from "./i18n.js";
+import { t, formatTime, formatRelative, formatSize, enumName } from "./i18n.js";
 import {
   html,
   useSession,
@@ -25,8 +25,8 @@ import {
   toLocalInput,
   fromLocalInput,
   tagsFromText,
+  useLiveRefresh,
 } from "./ui.js";
-import { onEvent } from "./live.js";
 
 function useTicket(number) {
   const [data, setData] = useState({ ticket: null, messages: [], events: [] });
@@ -46,23 +46,9 @@ function useTicket(number) {
   }, [number]);
   useEffect(() => {
     load();
-    let timer = null;
-    const off = onEvent((e) => {
-      if (e.ticket !== number) {
-        return;
-      }
-      if (e.type === "ticket.deleted") {
-        setError({ status: 404, message: t("panel.deleted") });
-        return;
-      }
-      clearTimeout(timer);
-      timer = setTimeout(load, 150);
-    });
-    return () => {
-      off();
-      clearTimeout(timer);
-    };
   }, [number]);
+  // A deleted ticket reloads as 404 and says so.
+  useLiveRefresh((e) => e.ticket === number, load, 150);
   return { ...data, error, load, setTicket: (ticket) => setData((d) => ({ ...d, ticket })) };
 }
 
@@ -84,16 +70,6 @@ function Attachments({ items }) {
       </li>`,
     )}
   </ul>`;
-}
-
-function formatSize(bytes) {
-  if (bytes < 1024) {
-    return `${bytes} B`;
-  }
-  if (bytes < 1024 * 1024) {
-    return `${(bytes / 1024).toFixed(1)} KB`;
-  }
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 // Customer text is always text: Preact escapes it, and CSS keeps its lines.
@@ -137,26 +113,58 @@ function Thread({ ticket, messages }) {
 
 // ---- the composer ----
 
-function draftKey(number) {
-  return `docket.draft.${number}`;
+// Drafts are the signed-in user's (cleared at sign-out, see clearDrafts) and
+// keep whether they were a reply or a note: a note must never come back as
+// a reply to the customer.
+const DRAFT_PREFIX = "docket.draft.";
+
+function draftKey(userId, number) {
+  return `${DRAFT_PREFIX}${userId}.${number}`;
+}
+
+function readDraft(userId, number) {
+  try {
+    const d = JSON.parse(localStorage.getItem(draftKey(userId, number)) || "null");
+    return d && typeof d.body === "string" ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+export function clearDrafts() {
+  Object.keys(localStorage)
+    .filter((k) => k.startsWith(DRAFT_PREFIX))
+    .forEach((k) => localStorage.removeItem(k));
 }
 
 // canNote: agents choose reply or note; canReply false (collaborators) leaves
-// only notes; customers only write replies.
-function Composer({ number, canNote, canReply, onSent, focusRef }) {
-  const [kind, setKind] = useState(canReply ? "reply" : "note");
-  const [body, setBody] = useState(() => localStorage.getItem(draftKey(number)) || "");
+// only notes; customers only write replies. replyRequest: a counter the
+// panel bumps for the `r` key, which switches to a reply.
+function Composer({ number, canNote, canReply, onSent, focusRef, replyRequest }) {
+  const { me } = useSession();
+  const [draft] = useState(() => readDraft(me.id, number));
+  const allowed = (k) => (k === "note" ? canNote : canReply);
+  const [kind, setKind] = useState(
+    draft && allowed(draft.kind) ? draft.kind : canReply ? "reply" : "note",
+  );
+  const [body, setBody] = useState(draft ? draft.body : "");
   const [files, setFiles] = useState([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
 
   useEffect(() => {
     if (body) {
-      localStorage.setItem(draftKey(number), body);
+      localStorage.setItem(draftKey(me.id, number), JSON.stringify({ kind, body }));
     } else {
-      localStorage.removeItem(draftKey(number));
+      localStorage.removeItem(draftKey(me.id, number));
     }
-  }, [body]);
+  }, [body, kind]);
+
+  useEffect(() => {
+    if (replyRequest && canReply) {
+      setKind("reply");
+    }
+  }, [replyRequest]);
 
   const send = async (e) => {
     if (e) {
@@ -341,40 +349,47 @@ function History({ events }) {
 
 // ---- fields ----
 
-// A text field that saves on Enter or when it loses focus, and that live
-// reloads never overwrite while it has focus.
-function InlineText({ id, label, value, onSave, className, multiline }) {
+// A field that saves on Enter or when it loses focus — only if the agent
+// typed in it, so leaving a field never writes back a value that a live
+// reload changed meanwhile — and that live reloads never overwrite while
+// it has focus. Escape puts the saved value back.
+function InlineField({ id, label, value, onSave, className, type = "text" }) {
   const [text, setText] = useState(value || "");
-  const [focused, setFocused] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const dirty = useRef(false);
   useEffect(() => {
-    if (!focused) {
+    if (!editing) {
       setText(value || "");
     }
-  }, [value, focused]);
-  const save = () => {
-    setFocused(false);
-    if (text !== (value || "")) {
+  }, [value, editing]);
+  const finish = () => {
+    setEditing(false);
+    if (dirty.current && text !== (value || "")) {
       onSave(text);
     }
+    dirty.current = false;
   };
-  const Tag = multiline ? "textarea" : "input";
-  return html`<${Tag}
+  return html`<input
     id=${id}
+    type=${type}
     class=${className}
     aria-label=${id ? undefined : label}
     value=${text}
-    onFocus=${() => setFocused(true)}
-    onInput=${(e) => setText(e.currentTarget.value)}
-    onBlur=${save}
+    onFocus=${() => setEditing(true)}
+    onInput=${(e) => {
+      dirty.current = true;
+      setText(e.currentTarget.value);
+    }}
+    onBlur=${finish}
     onKeyDown=${(e) => {
-      if (e.key === "Enter" && !multiline) {
+      if (e.key === "Enter") {
         e.preventDefault();
         e.currentTarget.blur();
       } else if (e.key === "Escape") {
         e.stopPropagation();
+        dirty.current = false;
         setText(value || "");
-        setFocused(false);
-        setTimeout(() => e.target.blur());
+        e.currentTarget.blur();
       }
     }}
   />`;
@@ -450,59 +465,83 @@ function Field({ label, htmlFor, children }) {
   </div>`;
 }
 
-function Details({ ticket, onPatch }) {
-  const { me } = useSession();
+// readOnly: while a dialog edits the ticket, the panel shows its values as
+// text, so the dialog's fields are the only ones by those names.
+function Details({ ticket, onPatch, readOnly }) {
+  const { me, ref } = useSession();
   const agent = isAgent(me);
+  const edit = (control, text) => (readOnly ? html`<span class="read-value">${text || "—"}</span>` : control);
   return html`<div class="details">
     <section aria-labelledby="details-title">
       <h3 id="details-title">${t("panel.details")}</h3>
       <${Field} label=${t("field.status")}>
-        <${StatusPicker}
-          value=${ticket.status}
-          label=${t("field.status")}
-          onChange=${(v) => onPatch({ status: v })}
-        />
+        ${edit(
+          html`<${StatusPicker}
+            value=${ticket.status}
+            label=${t("field.status")}
+            onChange=${(v) => onPatch({ status: v })}
+          />`,
+          enumName("status", statusOf(ref, ticket.status)),
+        )}
       <//>
       ${agent &&
       html`
         <${Field} label=${t("field.priority")}>
-          <${PriorityPicker}
-            value=${ticket.priority}
-            label=${t("field.priority")}
-            onChange=${(v) => onPatch({ priority: v })}
-          />
+          ${edit(
+            html`<${PriorityPicker}
+              value=${ticket.priority}
+              label=${t("field.priority")}
+              onChange=${(v) => onPatch({ priority: v })}
+            />`,
+            enumName("priority", priorityOf(ref, ticket.priority)),
+          )}
         <//>
         <${Field} label=${t("field.assignee")}>
-          <${AssigneePicker}
-            value=${ticket.assignee}
-            label=${t("field.assignee")}
-            onChange=${(v) => onPatch({ assignee_id: v })}
-          />
+          ${edit(
+            html`<${AssigneePicker}
+              value=${ticket.assignee}
+              label=${t("field.assignee")}
+              onChange=${(v) => onPatch({ assignee_id: v })}
+            />`,
+            ticket.assignee ? ticket.assignee.name : t("ticket.unassigned"),
+          )}
         <//>
-        <${Field} label=${t("field.group")} htmlFor="panel-group">
-          <${GroupPicker}
-            id="panel-group"
-            value=${ticket.group}
-            onChange=${(v) => onPatch({ group_id: v })}
-          />
+        <${Field} label=${t("field.group")} htmlFor=${readOnly ? null : "panel-group"}>
+          ${edit(
+            html`<${GroupPicker}
+              id="panel-group"
+              value=${ticket.group}
+              onChange=${(v) => onPatch({ group_id: v })}
+            />`,
+            ticket.group ? ticket.group.name : t("ticket.no_group"),
+          )}
         <//>
-        <${Field} label=${t("field.deadline")} htmlFor="panel-deadline">
-          <input
-            id="panel-deadline"
-            type="datetime-local"
-            value=${toLocalInput(ticket.deadline)}
-            onChange=${(e) => onPatch({ deadline: fromLocalInput(e.currentTarget.value) })}
-          />
+        <${Field} label=${t("field.deadline")} htmlFor=${readOnly ? null : "panel-deadline"}>
+          ${edit(
+            html`<${InlineField}
+              id="panel-deadline"
+              type="datetime-local"
+              value=${toLocalInput(ticket.deadline)}
+              onSave=${(v) => onPatch({ deadline: fromLocalInput(v) })}
+            />`,
+            formatTime(ticket.deadline),
+          )}
         <//>
-        <${Field} label=${t("field.tags")} htmlFor="panel-tags">
-          <${InlineText}
-            id="panel-tags"
-            value=${ticket.tags.join(", ")}
-            onSave=${(v) => onPatch({ tags: tagsFromText(v) })}
-          />
+        <${Field} label=${t("field.tags")} htmlFor=${readOnly ? null : "panel-tags"}>
+          ${edit(
+            html`<${InlineField}
+              id="panel-tags"
+              value=${ticket.tags.join(", ")}
+              onSave=${(v) => onPatch({ tags: tagsFromText(v) })}
+            />`,
+            ticket.tags.join(", "),
+          )}
         <//>
         <${Field} label=${t("field.followers")}>
-          <${Followers} ticket=${ticket} onPatch=${onPatch} />
+          ${edit(
+            html`<${Followers} ticket=${ticket} onPatch=${onPatch} />`,
+            ticket.followers.map((f) => f.name).join(", "),
+          )}
         <//>
       `}
       <${Field} label=${t("field.requester")}>
@@ -544,14 +583,59 @@ function Details({ ticket, onPatch }) {
   </div>`;
 }
 
-export function TicketPanel({ number, onClose, onEdit, onDelete }) {
+const TABS = ["conversation", "history"];
+
+// The tab list: arrow keys move between tabs (WAI-ARIA tabs pattern), only
+// the selected tab is in the tab order.
+function Tabs({ tab, setTab, count }) {
+  const onKey = (e) => {
+    const i = TABS.indexOf(tab);
+    const next = e.key === "ArrowRight" ? i + 1 : e.key === "ArrowLeft" ? i - 1 : null;
+    if (next === null) {
+      return;
+    }
+    e.preventDefault();
+    const k = TABS[(next + TABS.length) % TABS.length];
+    setTab(k);
+    e.currentTarget.querySelector(`#tab-${k}`).focus();
+  };
+  const label = (k) => (k === "conversation" ? t("panel.conversation_tab") : t("panel.history"));
+  return html`<div class="tabs" role="tablist" aria-label=${t("panel.sections")} onKeyDown=${onKey}>
+    ${TABS.map(
+      (k) => html`<button
+        type="button"
+        role="tab"
+        id=${`tab-${k}`}
+        key=${k}
+        aria-selected=${tab === k}
+        aria-controls=${`tabpanel-${k}`}
+        tabindex=${tab === k ? 0 : -1}
+        onClick=${() => setTab(k)}
+      >
+        ${label(k)}
+        ${k === "conversation" && html` <span class="tab-count">${count}</span>`}
+      </button>`,
+    )}
+  </div>`;
+}
+
+// onLoaded(ticket): the table learns the ticket is read now.
+export function TicketPanel({ number, onClose, onEdit, onDelete, onLoaded, behind }) {
   const { me } = useSession();
   const agent = isAgent(me);
   const data = useTicket(number);
   const [tab, setTab] = useState("conversation");
+  const [replyRequest, setReplyRequest] = useState(0);
   const composerRef = useRef(null);
   const panelRef = useRef(null);
   const ticket = data.ticket;
+  const readOnly = Boolean(behind && behind.inert);
+
+  useEffect(() => {
+    if (ticket && onLoaded) {
+      onLoaded(ticket);
+    }
+  }, [ticket]);
 
   useEffect(() => {
     const onKey = (e) => {
@@ -566,6 +650,7 @@ export function TicketPanel({ number, onClose, onEdit, onDelete }) {
       } else if (e.key === "r" && !typing) {
         e.preventDefault();
         setTab("conversation");
+        setReplyRequest((n) => n + 1);
         setTimeout(() => composerRef.current && composerRef.current.focus());
       }
     };
@@ -591,23 +676,22 @@ export function TicketPanel({ number, onClose, onEdit, onDelete }) {
   };
 
   const label = ticket ? t("panel.label", { n: number, subject: ticket.subject }) : t("panel.loading");
-  return html`<aside
-    class="panel"
-    aria-label=${label}
-    tabindex="-1"
-    ref=${panelRef}
-  >
+  return html`<aside class="panel" aria-label=${label} tabindex="-1" ref=${panelRef} ...${behind}>
     <header class="panel-head">
-      <span class="panel-number">#${number}</span>
+      <span class="panel-number" aria-hidden="true">#${number}</span>
+      <h2 class=${agent ? "sr-only" : "subject"}>
+        ${agent ? `#${number} ` : ""}${ticket ? ticket.subject : t("panel.loading")}
+      </h2>
+      ${ticket && agent && readOnly && html`<span class="subject" aria-hidden="true">${ticket.subject}</span>`}
       ${ticket &&
-      (agent
-        ? html`<${InlineText}
-            className="subject-input"
-            label=${t("field.subject")}
-            value=${ticket.subject}
-            onSave=${(v) => (v.trim() ? patch({ subject: v.trim() }) : data.load())}
-          />`
-        : html`<h2 class="subject">${ticket.subject}</h2>`)}
+      agent &&
+      !readOnly &&
+      html`<${InlineField}
+        className="subject-input"
+        label=${t("field.subject")}
+        value=${ticket.subject}
+        onSave=${(v) => (v.trim() ? patch({ subject: v.trim() }) : data.load())}
+      />`}
       <div class="panel-actions">
         ${agent && ticket &&
         html`<button type="button" class="button small" onClick=${() => onEdit(ticket)}>
@@ -621,7 +705,8 @@ export function TicketPanel({ number, onClose, onEdit, onDelete }) {
           type="button"
           class="icon-button"
           aria-label=${t("panel.close")}
-          title=${t("panel.close") + " (Esc)"}
+          title=${t("panel.close")}
+          aria-keyshortcuts="Escape"
           onClick=${onClose}
         >
           ×
@@ -635,28 +720,7 @@ export function TicketPanel({ number, onClose, onEdit, onDelete }) {
     ${ticket && !data.error &&
     html`<div class="panel-body">
       <div class="panel-main">
-        <div class="tabs" role="tablist" aria-label=${t("panel.sections")}>
-          <button
-            type="button"
-            role="tab"
-            id="tab-conversation"
-            aria-selected=${tab === "conversation"}
-            aria-controls="tabpanel-conversation"
-            onClick=${() => setTab("conversation")}
-          >
-            ${t("panel.conversation_tab")} <span class="tab-count">${data.messages.length}</span>
-          </button>
-          <button
-            type="button"
-            role="tab"
-            id="tab-history"
-            aria-selected=${tab === "history"}
-            aria-controls="tabpanel-history"
-            onClick=${() => setTab("history")}
-          >
-            ${t("panel.history")}
-          </button>
-        </div>
+        <${Tabs} tab=${tab} setTab=${setTab} count=${data.messages.length} />
         ${tab === "conversation"
           ? html`<div role="tabpanel" id="tabpanel-conversation" aria-labelledby="tab-conversation">
               <${Thread} ticket=${ticket} messages=${data.messages} />
@@ -665,6 +729,7 @@ export function TicketPanel({ number, onClose, onEdit, onDelete }) {
                 canNote=${agent}
                 canReply=${me.role !== "collaborator"}
                 focusRef=${composerRef}
+                replyRequest=${replyRequest}
                 onSent=${data.load}
               />
             </div>`
@@ -672,7 +737,7 @@ export function TicketPanel({ number, onClose, onEdit, onDelete }) {
               <${History} events=${data.events} />
             </div>`}
       </div>
-      <${Details} ticket=${ticket} onPatch=${patch} />
+      <${Details} ticket=${ticket} onPatch=${patch} readOnly=${readOnly} />
     </div>`}
   </aside>`;
 }

@@ -21,8 +21,8 @@ import {
   fromLocalInput,
   CHANNELS,
   useDismiss,
+  useLiveRefresh,
 } from "./ui.js";
-import { onEvent } from "./live.js";
 import { navigate } from "./router.js";
 import { TicketPanel } from "./panel.js";
 import { TicketForm } from "./form.js";
@@ -307,10 +307,7 @@ function RowMenu({ ticket, onEdit, onDelete }) {
       aria-haspopup="menu"
       aria-expanded=${open}
       aria-label=${t("table.actions_for", { n: ticket.number })}
-      onClick=${(e) => {
-        e.stopPropagation();
-        setOpen(!open);
-      }}
+      onClick=${() => setOpen(!open)}
     >
       ⋯
     </button>
@@ -501,28 +498,19 @@ export function TicketsScreen({ query, number }) {
   const [deleting, setDeleting] = useState(null);
   const tableRef = useRef(null);
 
-  // Live: anything about tickets refreshes the page we show, at most ~3×/s.
-  useEffect(() => {
-    let timer = null;
-    const off = onEvent((e) => {
-      if (!e.type.startsWith("ticket.") && e.type !== "message.created") {
-        return;
-      }
-      clearTimeout(timer);
-      timer = setTimeout(() => list.reload(), 250);
-    });
-    return () => {
-      off();
-      clearTimeout(timer);
-    };
-  }, [list.reload]);
+  // Live: anything about tickets refreshes the page we show, ~3×/s at most.
+  useLiveRefresh(
+    (e) => e.type.startsWith("ticket.") || e.type === "message.created",
+    () => list.reload(),
+    300,
+  );
 
   const items = list.page ? list.page.items : [];
 
   // j/k move, Enter opens; ignored while typing or with the panel's focus.
   useEffect(() => {
     const onKey = (e) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || document.querySelector("dialog[open]")) {
+      if (number || e.ctrlKey || e.metaKey || e.altKey || document.querySelector("dialog[open]")) {
         return;
       }
       if (e.target.closest && e.target.closest("input, textarea, select, [contenteditable], .panel")) {
@@ -545,7 +533,7 @@ export function TicketsScreen({ query, number }) {
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [items, selected]);
+  }, [items, selected, number]);
 
   useEffect(() => setSelected(0), [JSON.stringify([filters, sort])]);
 
@@ -578,9 +566,35 @@ export function TicketsScreen({ query, number }) {
     }
   };
 
+  // Behind a dialog the rest is inert: out of the tab order and of the
+  // accessibility tree.
+  const behind = editing || deleting ? { inert: true, "aria-hidden": "true" } : {};
+
+  // Opening a ticket marks it read on the server; the row stops being bold.
+  const markRead = (ticket) =>
+    list.setPage((p) => p && {
+      ...p,
+      items: p.items.map((x) => (x.number === ticket.number ? { ...x, unread: false } : x)),
+    });
+
+  // Back to the table, focus on the row that was open.
+  const closePanel = (n) => {
+    navigate(withQuery(query, {}, null));
+    setTimeout(() => {
+      const link = document.querySelector(`tr[data-number="${n}"] .col-subject a`);
+      if (link) {
+        link.focus();
+      }
+    });
+  };
+
   const title = filters.q ? t("tickets.search_title", { q: filters.q }) : t("tickets.title");
+  // An open ticket takes the table's place (its page, filters and sort are
+  // kept, and come back when it closes): one set of controls on screen, so
+  // every label names one thing.
   return html`<div class=${number ? "tickets with-panel" : "tickets"}>
-    <section class="table-area" aria-labelledby="tickets-title">
+    ${!number &&
+    html`<section class="table-area" aria-labelledby="tickets-title" ...${behind}>
       <header class="screen-head">
         <h1 id="tickets-title">${title}</h1>
         ${list.page && html`<span class="count">${t("tickets.count", { n: list.page.total, formatted: formatNumber(list.page.total) })}</span>`}
@@ -629,14 +643,16 @@ export function TicketsScreen({ query, number }) {
         onNext=${list.next}
         onLimit=${(n) => navigate(withQuery(query, { limit: n === 50 ? null : n }, number))}
       />`}
-    </section>
+    </section>`}
     ${number &&
     html`<${TicketPanel}
       key=${number}
       number=${number}
-      onClose=${() => navigate(withQuery(query, {}, null))}
+      onClose=${() => closePanel(number)}
       onEdit=${setEditing}
       onDelete=${setDeleting}
+      onLoaded=${markRead}
+      behind=${behind}
     />`}
     ${editing &&
     html`<${TicketForm}

@@ -13,6 +13,7 @@ import {
 import htm from "/vendor/htm.mjs";
 import { t, enumName } from "./i18n.js";
 import { api } from "./api.js";
+import { onEvent } from "./live.js";
 
 export const html = htm.bind(h);
 
@@ -143,20 +144,69 @@ export function Avatar({ name, small }) {
 }
 
 // Closes a popover (menu, bell, account) on Escape or a click outside box.
+// Escape is taken in the capture phase and goes no further, so it closes
+// only the popover, not the panel under it; focus returns to the popover's
+// trigger (the first button in box).
 export function useDismiss(open, close, box) {
   useEffect(() => {
     if (!open) {
       return undefined;
     }
-    const onKey = (e) => e.key === "Escape" && close();
+    const onKey = (e) => {
+      if (e.key !== "Escape") {
+        return;
+      }
+      e.stopPropagation();
+      close();
+      const trigger = box.current && box.current.querySelector("button");
+      if (trigger) {
+        trigger.focus();
+      }
+    };
     const onClick = (e) => box.current && !box.current.contains(e.target) && close();
-    document.addEventListener("keydown", onKey);
-    document.addEventListener("click", onClick);
+    document.addEventListener("keydown", onKey, true);
+    document.addEventListener("click", onClick, true);
     return () => {
-      document.removeEventListener("keydown", onKey);
-      document.removeEventListener("click", onClick);
+      document.removeEventListener("keydown", onKey, true);
+      document.removeEventListener("click", onClick, true);
     };
   }, [open]);
+}
+
+// Runs fn at most once per ms however often schedule() is called, and never
+// later than ms after the first call: live refreshes stay within a second
+// in a busy help desk instead of being pushed back by every new event.
+export function coalesce(fn, ms) {
+  let timer = null;
+  return {
+    schedule() {
+      if (timer === null) {
+        timer = setTimeout(() => {
+          timer = null;
+          fn();
+        }, ms);
+      }
+    },
+    cancel() {
+      clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+// Subscribes to the live stream once; fn is read from a ref so that the
+// newest closure runs without re-subscribing on every render.
+export function useLiveRefresh(matches, fn, ms) {
+  const latest = useRef(fn);
+  latest.current = fn;
+  useEffect(() => {
+    const c = coalesce(() => latest.current(), ms);
+    const off = onEvent((e) => matches(e) && c.schedule());
+    return () => {
+      off();
+      c.cancel();
+    };
+  }, []);
 }
 
 // A modal built on <dialog>: the browser traps focus, Esc closes it.
