@@ -520,8 +520,12 @@ export function TicketsScreen({ query, number }) {
         e.preventDefault();
         setSelected((i) => {
           const next = Math.max(0, Math.min(items.length - 1, i + (e.key === "j" ? 1 : -1)));
+          // Focus follows the selection, so screen readers announce the
+          // ticket and Enter on the focused link opens it.
           const row = tableRef.current && tableRef.current.querySelectorAll("tbody tr")[next];
-          if (row) {
+          const link = row && row.querySelector(".col-subject a");
+          if (link) {
+            link.focus();
             row.scrollIntoView({ block: "nearest" });
           }
           return next;
