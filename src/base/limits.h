@@ -20,6 +20,7 @@ enum {
     DK_MAX_TAGS = 50,
     DK_MAX_FOLLOWERS = 100,
     DK_MAX_ATTACHMENTS_PER_MESSAGE = 20,
+    DK_MAX_MENTIONS = 20,  /* @handles resolved per message */
     DK_MAX_KEY_BYTES = 32, /* status and priority keys */
     DK_MAX_SEARCH_BYTES = 500,
     DK_MAX_CURSOR_BYTES = 1024,

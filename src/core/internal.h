@@ -33,6 +33,13 @@ void core_rollback(struct core_tx *ctx_tx);
 DK_MUST_USE enum dk_status core_end(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                                     enum dk_status s, struct dk_err *err);
 
+/* The agents an agent's message mentions ("@ann" for ann@… or for the one
+ * agent named Ann …), unique, at most DK_MAX_MENTIONS; out->items lives in
+ * ctx->arena. Fails only when the store does. */
+DK_MUST_USE enum dk_status core_mentions(struct dk_ctx *ctx, struct dk_tx *tx,
+                                         const char *body, struct dk_ids *out,
+                                         struct dk_err *err);
+
 /* A JSON object of changes, {"field": [old, new], …}, built as text (core
  * never holds json_t). */
 struct changes {

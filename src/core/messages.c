@@ -88,6 +88,32 @@ static enum dk_status validate_message(const struct dk_message_input *in,
     return s;
 }
 
+/* The message.created event's own fields: the message's id and kind, and
+ * the agents an agent's reply or note mentions (customers mention no one). */
+static enum dk_status message_event_extra(struct dk_ctx *ctx, struct dk_tx *tx,
+                                          const struct dk_message *m,
+                                          const char **out, struct dk_err *err)
+{
+    struct dk_ids mentions = {NULL, 0};
+    if (strcmp(m->kind, "inbound") != 0 && strchr(m->body, '@')) {
+        enum dk_status s = core_mentions(ctx, tx, m->body, &mentions, err);
+        if (s != DK_OK) {
+            return s;
+        }
+    }
+    struct dk_buf b;
+    dk_buf_init_arena(&b, ctx->arena, 1024);
+    dk_buf_appendf(&b, "\"message_id\":%lld,\"kind\":\"%s\",\"mentions\":[",
+                   (long long)m->id, m->kind);
+    for (size_t i = 0; i < mentions.n_items; i++) {
+        dk_buf_appendf(&b, "%s%lld", i ? "," : "",
+                       (long long)mentions.items[i]);
+    }
+    dk_buf_appendc(&b, ']');
+    *out = dk_buf_cstr(&b);
+    return DK_OK;
+}
+
 enum dk_status core_write_message(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                                   struct dk_ticket *t,
                                   const struct dk_message_input *in,
@@ -111,12 +137,13 @@ enum dk_status core_write_message(struct dk_ctx *ctx, struct core_tx *ctx_tx,
         if (is_first_response) {
             changes_time(&c, "first_response_at", 0, m->created_at_ms);
         }
-        const char *extra =
-            dk_arena_printf(ctx->arena, "\"message_id\":%lld,\"kind\":\"%s\"",
-                            (long long)m->id, m->kind);
-        s = core_ticket_event(ctx, ctx_tx, t, "message.created",
-                              strcmp(m->kind, "note") == 0,
-                              changes_event_data(&c, extra), &event_id, err);
+        const char *extra = NULL;
+        s = message_event_extra(ctx, tx, m, &extra, err);
+        if (s == DK_OK) {
+            s = core_ticket_event(
+                ctx, ctx_tx, t, "message.created", strcmp(m->kind, "note") == 0,
+                changes_event_data(&c, extra), &event_id, err);
+        }
     }
     if (s == DK_OK && strcmp(m->kind, "reply") == 0) {
         s = queue_reply(ctx, tx, t, m->id, event_id, err);

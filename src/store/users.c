@@ -231,7 +231,10 @@ static void user_filters(struct dk_buf *sql, const struct dk_user_query *uq)
         dk_buf_appends(sql, " AND u.role = ?");
     }
     if (uq->prefix) {
+        /* Names match as written or with Latin letters in any case ("ali"
+         * finds "Alice"); emails are stored lower-cased. */
         dk_buf_appends(sql, " AND (substr(u.name, 1, ?) = ? OR "
+                            "lower(substr(u.name, 1, ?)) = ? OR "
                             "substr(u.email_key, 1, ?) = ?)");
     }
     if (uq->disabled >= 0) {
@@ -253,6 +256,8 @@ static void bind_user_filters(struct q *q, const struct dk_user_query *uq)
         dk_str_ascii_lower(lower);
         q_i64(q, chars);
         q_text(q, uq->prefix);
+        q_i64(q, chars);
+        q_text(q, lower);
         q_i64(q, chars);
         q_text(q, lower);
     }

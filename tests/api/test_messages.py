@@ -250,3 +250,50 @@ def test_customer_pages_count_no_notes(server, agent, customer,
                                       "cursor": first["next_cursor"]}).json()
     assert [m["id"] for m in rest["items"]] == [replies[2]["id"]]
     assert rest["next_cursor"] is None
+
+
+def message_event(api, number, message_id):
+    for e in api.events(number):
+        if e["type"] == "message.created" and e["message_id"] == message_id:
+            return e
+    raise AssertionError("no message.created event for message %d"
+                         % message_id)
+
+
+def test_mentions_name_the_agents_in_the_event(server, admin, agent):
+    """@handle is the part of an agent's email before '@', or the first name
+    of the one agent who has it; the ids are in the message.created event
+    (and so on the stream), in the order written, each once."""
+    local = unique("mira")
+    mira = server.create_user(kind="agent", name="Mira Quest",
+                             email="%s@example.com" % local)
+    first = unique("Zed")
+    zed = server.create_user(kind="agent", name="%s Nord" % first)
+    t = agent.create_ticket()
+    m = agent.post_message(
+        t["number"], "@%s and @%s, see mail@example.com, cc @%s."
+        % (local.upper(), first.lower(), local), kind="note")
+    assert message_event(agent, t["number"], m["id"])["mentions"] == [
+        mira["id"], zed["id"]]
+    m = agent.post_message(t["number"], "no one here: a@b, @ , @nobody_x")
+    assert message_event(agent, t["number"], m["id"])["mentions"] == []
+
+
+def test_a_shared_first_name_mentions_no_one(server, admin, agent):
+    first = unique("Kim")
+    server.create_user(kind="agent", name="%s One" % first)
+    server.create_user(kind="agent", name="%s Two" % first)
+    t = agent.create_ticket()
+    m = agent.post_message(t["number"], "@%s?" % first, kind="note")
+    assert message_event(agent, t["number"], m["id"])["mentions"] == []
+
+
+def test_customers_mention_no_one(server, admin, agent, customer,
+                                  customer_user):
+    local = unique("ops")
+    server.create_user(kind="agent", name="Ops Desk",
+                      email="%s@example.com" % local)
+    t = agent.create_ticket(requester_id=customer_user["id"])
+    m = customer.post_message(t["number"], "hello @%s" % local)
+    assert m["kind"] == "inbound"
+    assert message_event(agent, t["number"], m["id"])["mentions"] == []

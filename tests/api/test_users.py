@@ -533,3 +533,12 @@ def test_last_enabled_admin_cannot_be_disabled_demoted_or_deleted(
     r = other_api.patch("/users/%d" % other["id"], json={"role": "agent"})
     assert r.status_code == 200, r.text
     assert r.json()["role"] == "agent"
+
+
+def test_list_q_matches_names_in_any_case(server, admin):
+    tag = unique("Cased")
+    u = server.create_user(kind="agent", name="%s Person" % tag,
+                           email=unique("other") + "@example.com")
+    for q in (tag, tag.lower(), tag.upper()):
+        got = list_users(admin, q=q)
+        assert [x["id"] for x in got["items"]] == [u["id"]], q

@@ -115,7 +115,8 @@ export function stopLive() {
 // ---- notifications ----
 
 // What concerns the signed-in agent: tickets assigned to them by someone
-// else, new messages on their tickets, and @mentions of them.
+// else, new messages on their tickets, and @mentions of them (the server
+// resolves those: message.created carries "mentions", the agents' ids).
 class Notifications {
   constructor() {
     this.items = [];
@@ -188,7 +189,7 @@ class Notifications {
     showSystemNotification(text, e.ticket);
   }
 
-  async consider(e) {
+  consider(e) {
     const me = this.user;
     if (!me || me.kind !== "agent" || !e.ticket) {
       return;
@@ -215,40 +216,13 @@ class Notifications {
       return;
     }
     const who = e.actor ? e.actor.name : t("notify.customer");
-    if (await this.mentionsMe(e)) {
+    if ((e.mentions || []).includes(me.id)) {
       this.add(e, t("notify.mention", { n: e.ticket, who }));
     } else if (this.mine.has(e.ticket)) {
       const key = e.kind === "note" ? "notify.note" : "notify.message";
       this.add(e, t(key, { n: e.ticket, who }));
     }
   }
-
-  // "@Name" or "@email-name" of the signed-in agent in the message's body.
-  async mentionsMe(e) {
-    if (!e.message_id || e.kind === "inbound") {
-      return false;
-    }
-    let body = "";
-    try {
-      const thread = await api.all(`/tickets/${e.ticket}/messages`, { limit: 500 });
-      const m = thread.find((x) => x.id === e.message_id);
-      body = m ? m.body : "";
-    } catch {
-      return false;
-    }
-    return mentionPattern(this.user).test(body);
-  }
-}
-
-function escapeRegExp(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-export function mentionPattern(user) {
-  const names = [user.email.split("@")[0], user.name.split(/\s+/)[0], user.name]
-    .filter(Boolean)
-    .map(escapeRegExp);
-  return new RegExp(`(^|[^\\w@])@(${names.join("|")})(?![\\w])`, "iu");
 }
 
 export const notifications = new Notifications();
