@@ -96,7 +96,7 @@ function Message({ message }) {
 function Thread({ ticket, messages }) {
   return html`<div class="thread">
     ${ticket.description &&
-    html`<article class="message description" aria-label=${t("field.description")}>
+    html`<article class="message description" aria-label=${`${t("field.description")} · ${ticket.requester.name}`}>
       <header>
         <${Avatar} name=${ticket.requester.name} small />
         <strong class="author">${ticket.requester.name}</strong>
