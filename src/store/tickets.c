@@ -154,6 +154,14 @@ static void bind_ticket_columns(struct q *q, const struct dk_ticket *t)
     q_i64_or_null(q, t->closed_at_ms);
 }
 
+/* The sort positions stored on the row (0002_list_keys.sql) follow the
+ * status and priority keys. */
+static void bind_positions(struct q *q, const struct dk_ticket *t)
+{
+    q_text(q, t->status);
+    q_text(q, t->priority);
+}
+
 enum dk_status dk_store_ticket_insert(struct dk_tx *tx,
                                       const struct dk_ticket *t,
                                       int64_t *id_out, struct dk_err *err)
@@ -161,16 +169,19 @@ enum dk_status dk_store_ticket_insert(struct dk_tx *tx,
     static const char sql[] =
         "INSERT INTO tickets (subject, description, status_id, priority_id, "
         "assignee_id, group_id, requester_id, deadline, channel, updated_at, "
-        "first_response_at, resolved_at, closed_at, number, created_at) "
+        "first_response_at, resolved_at, closed_at, status_position, "
+        "priority_position, number, created_at) "
         "VALUES (?, ?, (SELECT id FROM statuses WHERE key = ?), "
         "(SELECT id FROM priorities WHERE key = ?), ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?) RETURNING id";
+        "?, (SELECT position FROM statuses WHERE key = ?), "
+        "(SELECT position FROM priorities WHERE key = ?), ?, ?) RETURNING id";
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
         return s;
     }
     bind_ticket_columns(&q, t);
+    bind_positions(&q, t);
     q_i64(&q, t->number);
     q_i64(&q, t->created_at_ms);
     bool has_row = false;
@@ -192,13 +203,17 @@ enum dk_status dk_store_ticket_update(struct dk_tx *tx,
         "priority_id = (SELECT id FROM priorities WHERE key = ?), "
         "assignee_id = ?, group_id = ?, requester_id = ?, deadline = ?, "
         "channel = ?, updated_at = ?, first_response_at = ?, "
-        "resolved_at = ?, closed_at = ? WHERE id = ?";
+        "resolved_at = ?, closed_at = ?, "
+        "status_position = (SELECT position FROM statuses WHERE key = ?), "
+        "priority_position = (SELECT position FROM priorities WHERE key = ?) "
+        "WHERE id = ?";
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
         return s;
     }
     bind_ticket_columns(&q, t);
+    bind_positions(&q, t);
     q_i64(&q, t->id);
     return q_exec(&q, err);
 }
@@ -345,15 +360,17 @@ struct sort_column {
 };
 
 /* Expands the requested keys into columns; number is appended last so the
- * order is total and the keyset cursor unique. */
+ * order is total and the keyset cursor unique. It runs in the direction of
+ * the last key, so one index per sort key (0002_list_keys.sql) serves both
+ * directions: a tie broken the other way would sort each tied group. */
 static size_t sort_columns(const struct dk_ticket_query *tq,
                            struct sort_column *cols)
 {
     static const char *const exprs[DK_TICKET_SORT_COUNT] = {
         [DK_TICKET_SORT_NUMBER] = "t.number",
-        [DK_TICKET_SORT_STATUS] = "s.position",
+        [DK_TICKET_SORT_STATUS] = "t.status_position",
         [DK_TICKET_SORT_SUBJECT] = "t.subject",
-        [DK_TICKET_SORT_PRIORITY] = "p.position",
+        [DK_TICKET_SORT_PRIORITY] = "t.priority_position",
         [DK_TICKET_SORT_CREATED_AT] = "t.created_at",
         [DK_TICKET_SORT_UPDATED_AT] = "t.updated_at",
         [DK_TICKET_SORT_DEADLINE] = "COALESCE(t.deadline, 0)",
@@ -376,7 +393,9 @@ static size_t sort_columns(const struct dk_ticket_query *tq,
         }
     }
     if (!has_number) {
-        cols[n++] = (struct sort_column){"t.number", false, true};
+        bool is_descending =
+            tq->n_sort ? tq->sort[tq->n_sort - 1].is_descending : true;
+        cols[n++] = (struct sort_column){"t.number", false, is_descending};
     }
     return n;
 }
@@ -393,9 +412,9 @@ static const char *sort_value(struct dk_arena *arena,
     }
     if (strcmp(e, "t.number") == 0) {
         v = t->number;
-    } else if (strcmp(e, "s.position") == 0) {
+    } else if (strcmp(e, "t.status_position") == 0) {
         v = t->status_position;
-    } else if (strcmp(e, "p.position") == 0) {
+    } else if (strcmp(e, "t.priority_position") == 0) {
         v = t->priority_position;
     } else if (strcmp(e, "t.created_at") == 0) {
         v = t->created_at_ms;
@@ -461,62 +480,9 @@ static enum dk_status keyset_condition(struct sqlb *b,
     return DK_OK;
 }
 
-static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq)
+/* Matches the number or the words (subject, description, messages). */
+static void search_filter(struct sqlb *b, const struct dk_ticket_query *tq)
 {
-    sqlb_sql(b, " WHERE 1 = 1");
-    if (tq->scope_requester_id) {
-        sqlb_sql(b, " AND t.requester_id = ?");
-        sqlb_i64(b, tq->scope_requester_id);
-    }
-    if (tq->statuses.n_items) {
-        sqlb_sql(b, " AND s.key");
-        sqlb_in(b, &tq->statuses);
-    }
-    if (tq->priorities.n_items) {
-        sqlb_sql(b, " AND p.key");
-        sqlb_in(b, &tq->priorities);
-    }
-    if (tq->channels.n_items) {
-        sqlb_sql(b, " AND t.channel");
-        sqlb_in(b, &tq->channels);
-    }
-    if (tq->has_assignee && tq->assignee_id == 0) {
-        sqlb_sql(b, " AND t.assignee_id IS NULL");
-    } else if (tq->has_assignee) {
-        sqlb_sql(b, " AND t.assignee_id = ?");
-        sqlb_i64(b, tq->assignee_id);
-    }
-    if (tq->has_group && tq->group_id == 0) {
-        sqlb_sql(b, " AND t.group_id IS NULL");
-    } else if (tq->has_group) {
-        sqlb_sql(b, " AND t.group_id = ?");
-        sqlb_i64(b, tq->group_id);
-    }
-    if (tq->requester_id) {
-        sqlb_sql(b, " AND t.requester_id = ?");
-        sqlb_i64(b, tq->requester_id);
-    }
-    for (size_t i = 0; i < tq->tags.n_items; i++) {
-        sqlb_sql(b, " AND EXISTS (SELECT 1 FROM ticket_tags tt "
-                    "WHERE tt.ticket_id = t.id AND tt.tag = ?)");
-        sqlb_text(b, tq->tags.items[i]);
-    }
-    if (tq->created_after_ms) {
-        sqlb_sql(b, " AND t.created_at > ?");
-        sqlb_i64(b, tq->created_after_ms);
-    }
-    if (tq->created_before_ms) {
-        sqlb_sql(b, " AND t.created_at < ?");
-        sqlb_i64(b, tq->created_before_ms);
-    }
-    if (tq->deadline_before_ms) {
-        sqlb_sql(b, " AND t.deadline IS NOT NULL AND t.deadline < ?");
-        sqlb_i64(b, tq->deadline_before_ms);
-    }
-    if (tq->is_unread_only) {
-        sqlb_sql(b, " AND (tr.seen_event_id IS NULL OR "
-                    "tr.seen_event_id < t.last_event_id)");
-    }
     const struct dk_store_ops *ops = b->ops;
     const char *expression =
         tq->search ? ops->fts_expression(b->arena, tq->search) : NULL;
@@ -539,37 +505,219 @@ static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq)
     }
 }
 
-static enum dk_status count_tickets(struct dk_tx *tx,
-                                    const struct dk_ticket_query *tq,
-                                    int64_t *total, struct dk_err *err)
+/* Appends " AND <unary plus><condition>": the plus keeps the planner off
+ * the column's index (SQLite and PostgreSQL alike) when the list should
+ * walk the sort's index instead (see walks_sort_index). */
+static void filter_sql(struct sqlb *b, bool is_walk, const char *condition)
 {
-    struct sqlb b;
-    sqlb_init(&b, tx);
-    sqlb_sql(&b, "SELECT COUNT(*)" TICKET_FROM);
-    sqlb_i64(&b, tq->reader_id);
-    ticket_filters(&b, tq);
+    sqlb_sql(b, is_walk ? " AND +" : " AND ");
+    sqlb_sql(b, condition);
+}
+
+/* The filters on the ticket row's own columns. */
+static void column_filters(struct sqlb *b, const struct dk_ticket_query *tq,
+                           bool is_walk)
+{
+    if (tq->scope_requester_id) {
+        filter_sql(b, is_walk, "t.requester_id = ?");
+        sqlb_i64(b, tq->scope_requester_id);
+    }
+    if (tq->statuses.n_items) {
+        filter_sql(b, is_walk,
+                   "t.status_id IN (SELECT id FROM statuses WHERE key");
+        sqlb_in(b, &tq->statuses);
+        sqlb_sql(b, ")");
+    }
+    if (tq->priorities.n_items) {
+        filter_sql(b, is_walk,
+                   "t.priority_id IN (SELECT id FROM priorities WHERE key");
+        sqlb_in(b, &tq->priorities);
+        sqlb_sql(b, ")");
+    }
+    if (tq->has_assignee) {
+        filter_sql(b, is_walk,
+                   tq->assignee_id ? "t.assignee_id = ?"
+                                   : "t.assignee_id IS NULL");
+        if (tq->assignee_id) {
+            sqlb_i64(b, tq->assignee_id);
+        }
+    }
+    if (tq->has_group) {
+        filter_sql(b, is_walk,
+                   tq->group_id ? "t.group_id = ?" : "t.group_id IS NULL");
+        if (tq->group_id) {
+            sqlb_i64(b, tq->group_id);
+        }
+    }
+    if (tq->requester_id) {
+        filter_sql(b, is_walk, "t.requester_id = ?");
+        sqlb_i64(b, tq->requester_id);
+    }
+}
+
+/* The filters on times. */
+static void time_filters(struct sqlb *b, const struct dk_ticket_query *tq,
+                         bool is_walk)
+{
+    if (tq->created_after_ms) {
+        filter_sql(b, is_walk, "t.created_at > ?");
+        sqlb_i64(b, tq->created_after_ms);
+    }
+    if (tq->created_before_ms) {
+        filter_sql(b, is_walk, "t.created_at < ?");
+        sqlb_i64(b, tq->created_before_ms);
+    }
+    if (tq->deadline_before_ms) {
+        filter_sql(b, is_walk, "t.deadline < ?");
+        sqlb_i64(b, tq->deadline_before_ms);
+    }
+}
+
+/* Appends " AND …" for every filter of tq but unread (which callers add
+ * themselves: the count reaches it by subtraction). Aliases: t tickets,
+ * s statuses, p priorities. */
+static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq,
+                           bool is_walk)
+{
+    column_filters(b, tq, is_walk);
+    time_filters(b, tq, is_walk);
+    if (tq->channels.n_items) {
+        sqlb_sql(b, " AND t.channel");
+        sqlb_in(b, &tq->channels);
+    }
+    for (size_t i = 0; i < tq->tags.n_items; i++) {
+        sqlb_sql(b, " AND EXISTS (SELECT 1 FROM ticket_tags tt "
+                    "WHERE tt.ticket_id = t.id AND tt.tag = ?)");
+        sqlb_text(b, tq->tags.items[i]);
+    }
+    search_filter(b, tq);
+}
+
+#define COUNT_FROM                           \
+    " FROM tickets t"                        \
+    " JOIN statuses s ON s.id = t.status_id" \
+    " JOIN priorities p ON p.id = t.priority_id"
+
+/* Can ticket_counts answer the count? Only filters on its columns. */
+static bool is_countable(const struct dk_ticket_query *tq)
+{
+    return !tq->scope_requester_id && !tq->requester_id && !tq->tags.n_items &&
+           !tq->created_after_ms && !tq->created_before_ms &&
+           !tq->deadline_before_ms && !tq->search && !tq->number_match;
+}
+
+/* The same filters as ticket_filters, on ticket_counts c. */
+static void counter_filters(struct sqlb *b, const struct dk_ticket_query *tq)
+{
+    if (tq->statuses.n_items) {
+        sqlb_sql(b, " AND s.key");
+        sqlb_in(b, &tq->statuses);
+    }
+    if (tq->priorities.n_items) {
+        sqlb_sql(b, " AND p.key");
+        sqlb_in(b, &tq->priorities);
+    }
+    if (tq->channels.n_items) {
+        sqlb_sql(b, " AND c.channel");
+        sqlb_in(b, &tq->channels);
+    }
+    if (tq->has_assignee) {
+        sqlb_sql(b, " AND c.assignee_id = ?");
+        sqlb_i64(b, tq->assignee_id);
+    }
+    if (tq->has_group) {
+        sqlb_sql(b, " AND c.group_id = ?");
+        sqlb_i64(b, tq->group_id);
+    }
+}
+
+static enum dk_status run_count(struct sqlb *b, struct dk_tx *tx, int64_t *out,
+                                struct dk_err *err)
+{
     struct q q;
-    enum dk_status s = sqlb_open(&b, &q, tx, err);
+    enum dk_status s = sqlb_open(b, &q, tx, err);
     if (s != DK_OK) {
         return s;
     }
     bool has_row = false;
     s = q_step(&q, &has_row, err);
-    *total = has_row ? q_col_i64(&q, 0) : 0;
+    *out = has_row ? q_col_i64(&q, 0) : 0;
     q_close(&q);
     return s;
 }
 
-static enum dk_status build_list_sql(struct sqlb *b,
+/* Tickets matching every filter but unread: a sum over ticket_counts when
+ * it can answer, else a count over the matching rows (an index narrows
+ * them: requester, tag, dates, search). */
+static enum dk_status count_matching(struct dk_tx *tx,
                                      const struct dk_ticket_query *tq,
-                                     const struct sort_column *cols,
-                                     size_t n_cols, uint32_t signature,
-                                     struct dk_err *err)
+                                     int64_t *out, struct dk_err *err)
+{
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    if (is_countable(tq)) {
+        sqlb_sql(&b, "SELECT COALESCE(SUM(c.n), 0) FROM ticket_counts c"
+                     " JOIN statuses s ON s.id = c.status_id"
+                     " JOIN priorities p ON p.id = c.priority_id"
+                     " WHERE 1 = 1");
+        counter_filters(&b, tq);
+    } else {
+        sqlb_sql(&b, "SELECT COUNT(*)" COUNT_FROM " WHERE 1 = 1");
+        ticket_filters(&b, tq, false);
+    }
+    return run_count(&b, tx, out, err);
+}
+
+/* Matching tickets the reader has seen up to their newest event: walked
+ * from the reader's read marks, far fewer than the tickets. */
+static enum dk_status count_read(struct dk_tx *tx,
+                                 const struct dk_ticket_query *tq, int64_t *out,
+                                 struct dk_err *err)
+{
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    sqlb_sql(&b,
+             "SELECT COUNT(*) FROM ticket_reads tr"
+             " JOIN tickets t ON t.id = tr.ticket_id"
+             " JOIN statuses s ON s.id = t.status_id"
+             " JOIN priorities p ON p.id = t.priority_id"
+             " WHERE tr.user_id = ? AND tr.seen_event_id >= t.last_event_id");
+    sqlb_i64(&b, tq->reader_id);
+    ticket_filters(&b, tq, false);
+    return run_count(&b, tx, out, err);
+}
+
+/* The exact total from the count of every filter but unread, never a scan
+ * of every ticket for the dashboard's views: unread = matching − matching
+ * and read (issue 5). */
+static enum dk_status count_tickets(struct dk_tx *tx,
+                                    const struct dk_ticket_query *tq,
+                                    int64_t n_matching, int64_t *total,
+                                    struct dk_err *err)
+{
+    int64_t n_read = 0;
+    enum dk_status s = DK_OK;
+    if (tq->is_unread_only) {
+        s = count_read(tx, tq, &n_read, err);
+    }
+    *total = n_matching - n_read;
+    return s;
+}
+
+static enum dk_status
+build_list_sql(struct sqlb *b, const struct dk_ticket_query *tq, bool is_walk,
+               const struct sort_column *cols, size_t n_cols,
+               uint32_t signature, struct dk_err *err)
 {
     sqlb_sql(b, "SELECT " TICKET_COLUMNS TICKET_FROM);
     sqlb_i64(b, tq->reader_id);
     sqlb_i64(b, tq->reader_id);
-    ticket_filters(b, tq);
+    sqlb_sql(b, " WHERE 1 = 1");
+    ticket_filters(b, tq, is_walk);
+    if (tq->is_unread_only) {
+        sqlb_sql(b, " AND (tr.seen_event_id IS NULL OR "
+                    "tr.seen_event_id < t.last_event_id)");
+    }
     if (tq->cursor) {
         const char *values[DK_MAX_SORT_KEYS * 2 + 1];
         enum dk_status s = store_cursor_decode(b->arena, tq->cursor, signature,
@@ -591,6 +739,62 @@ static enum dk_status build_list_sql(struct sqlb *b,
     return DK_OK;
 }
 
+/* Should the page walk the sort's index, checking the filters on each row,
+ * rather than let a filter's index find every match and sort them? Walking
+ * reads about limit × tickets / matching rows, the other way about
+ * matching rows: walk when that is fewer. The exact match count is already
+ * known (it is the total), so this holds without planner statistics; the
+ * newest number stands in for the number of tickets. */
+static enum dk_status walks_sort_index(struct dk_tx *tx,
+                                       const struct dk_ticket_query *tq,
+                                       int64_t n_matching, bool *out,
+                                       struct dk_err *err)
+{
+    static const char sql[] = "SELECT COALESCE(MAX(number), 0) FROM tickets";
+    int64_t n_tickets = 0;
+    enum dk_status s = store_count(tx, sql, 0, &n_tickets, err);
+    *out = s == DK_OK && !tq->search &&
+           (double)n_matching * (double)n_matching >
+               (double)(tq->limit + 1) * (double)n_tickets;
+    return s;
+}
+
+/* Runs the page query: limit + 1 rows, the last only telling that there is
+ * a next page. */
+static enum dk_status read_page(struct dk_tx *tx, struct sqlb *b,
+                                unsigned limit, struct dk_ticket_page *out,
+                                struct dk_err *err)
+{
+    struct q q;
+    enum dk_status s = sqlb_open(b, &q, tx, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    out->items = dk_arena_calloc(tx->arena, limit + 1, sizeof(*out->items));
+    while (q_next(&q, &s, err)) {
+        read_ticket(&q, &out->items[out->n_items++]);
+    }
+    q_close(&q);
+    return s;
+}
+
+static void set_next_cursor(struct dk_tx *tx, const struct dk_ticket_query *tq,
+                            const struct sort_column *cols, size_t n_cols,
+                            uint32_t signature, struct dk_ticket_page *out)
+{
+    if (out->n_items <= tq->limit) {
+        return;
+    }
+    out->n_items = tq->limit;
+    const struct dk_ticket *last = &out->items[tq->limit - 1];
+    const char *values[DK_MAX_SORT_KEYS * 2 + 1];
+    for (size_t i = 0; i < n_cols; i++) {
+        values[i] = sort_value(tx->arena, &cols[i], last);
+    }
+    out->next_cursor =
+        store_cursor_encode(tx->arena, signature, values, n_cols);
+}
+
 enum dk_status dk_store_ticket_list(struct dk_tx *tx,
                                     const struct dk_ticket_query *tq,
                                     struct dk_ticket_page *out,
@@ -600,37 +804,25 @@ enum dk_status dk_store_ticket_list(struct dk_tx *tx,
     struct sort_column cols[DK_MAX_SORT_KEYS * 2 + 1];
     size_t n_cols = sort_columns(tq, cols);
     uint32_t signature = sort_signature(cols, n_cols);
+    int64_t n_matching = 0;
+    bool is_walk = false;
+    enum dk_status s = count_matching(tx, tq, &n_matching, err);
+    if (s == DK_OK) {
+        s = count_tickets(tx, tq, n_matching, &out->total, err);
+    }
+    if (s == DK_OK) {
+        s = walks_sort_index(tx, tq, n_matching, &is_walk, err);
+    }
     struct sqlb b;
     sqlb_init(&b, tx);
-    enum dk_status s = build_list_sql(&b, tq, cols, n_cols, signature, err);
     if (s == DK_OK) {
-        s = count_tickets(tx, tq, &out->total, err);
+        s = build_list_sql(&b, tq, is_walk, cols, n_cols, signature, err);
     }
-    struct q q;
-    if (s != DK_OK) {
-        return s;
+    if (s == DK_OK && out->total > 0) {
+        s = read_page(tx, &b, tq->limit, out, err);
     }
-    s = sqlb_open(&b, &q, tx, err);
-    if (s != DK_OK) {
-        return s;
-    }
-    out->items = dk_arena_calloc(tx->arena, tq->limit + 1, sizeof(*out->items));
-    while (q_next(&q, &s, err)) {
-        read_ticket(&q, &out->items[out->n_items++]);
-    }
-    q_close(&q);
-    if (s != DK_OK) {
-        return s;
-    }
-    if (out->n_items > tq->limit) {
-        out->n_items = tq->limit;
-        const struct dk_ticket *last = &out->items[tq->limit - 1];
-        const char *values[DK_MAX_SORT_KEYS * 2 + 1];
-        for (size_t i = 0; i < n_cols; i++) {
-            values[i] = sort_value(tx->arena, &cols[i], last);
-        }
-        out->next_cursor =
-            store_cursor_encode(tx->arena, signature, values, n_cols);
+    if (s == DK_OK) {
+        set_next_cursor(tx, tq, cols, n_cols, signature, out);
     }
     for (size_t i = 0; i < out->n_items && s == DK_OK; i++) {
         if (!tq->reader_id) {

@@ -1,0 +1,58 @@
+-- 0002_list_keys.sql (PostgreSQL) — the same as sqlite/0002_list_keys.sql:
+-- status and priority positions on the ticket row with the indexes the
+-- sorts walk, and ticket_counts (exact counts per status, priority,
+-- assignee, group and channel; 0: none) kept by a trigger.
+
+ALTER TABLE tickets ADD COLUMN status_position BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN priority_position BIGINT NOT NULL DEFAULT 0;
+UPDATE tickets SET
+    status_position = (SELECT position FROM statuses WHERE id = tickets.status_id),
+    priority_position = (SELECT position FROM priorities WHERE id = tickets.priority_id);
+CREATE INDEX tickets_status_sort ON tickets (status_position, number);
+CREATE INDEX tickets_priority_sort ON tickets (priority_position, number);
+CREATE INDEX tickets_subject ON tickets (subject, number);
+
+CREATE TABLE ticket_counts (
+    status_id BIGINT NOT NULL,
+    priority_id BIGINT NOT NULL,
+    assignee_id BIGINT NOT NULL,
+    group_id BIGINT NOT NULL,
+    channel TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (status_id, priority_id, assignee_id, group_id, channel)
+);
+INSERT INTO ticket_counts
+    (status_id, priority_id, assignee_id, group_id, channel, n)
+SELECT status_id, priority_id, COALESCE(assignee_id, 0),
+       COALESCE(group_id, 0), channel, COUNT(*)
+FROM tickets GROUP BY 1, 2, 3, 4, 5;
+
+CREATE FUNCTION ticket_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE ticket_counts SET n = n - 1
+        WHERE status_id = OLD.status_id AND priority_id = OLD.priority_id
+          AND assignee_id = COALESCE(OLD.assignee_id, 0)
+          AND group_id = COALESCE(OLD.group_id, 0) AND channel = OLD.channel;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO ticket_counts
+            (status_id, priority_id, assignee_id, group_id, channel, n)
+        VALUES (NEW.status_id, NEW.priority_id, COALESCE(NEW.assignee_id, 0),
+                COALESCE(NEW.group_id, 0), NEW.channel, 1)
+        ON CONFLICT (status_id, priority_id, assignee_id, group_id, channel)
+        DO UPDATE SET n = ticket_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER tickets_count AFTER INSERT OR DELETE ON tickets
+    FOR EACH ROW EXECUTE FUNCTION ticket_counts_follow();
+CREATE TRIGGER tickets_count_update
+    AFTER UPDATE OF status_id, priority_id, assignee_id, group_id, channel
+    ON tickets FOR EACH ROW
+    WHEN ((OLD.status_id, OLD.priority_id, OLD.assignee_id, OLD.group_id,
+           OLD.channel) IS DISTINCT FROM
+          (NEW.status_id, NEW.priority_id, NEW.assignee_id, NEW.group_id,
+           NEW.channel))
+    EXECUTE FUNCTION ticket_counts_follow();
