@@ -17,14 +17,16 @@
     "WHEN tr.seen_event_id IS NULL OR tr.seen_event_id < t.last_event_id "   \
     "THEN 1 ELSE 0 END"
 
-#define TICKET_FROM                              \
-    " FROM tickets t"                            \
+/* The joins of every ticket read, after the FROM that names tickets "t". */
+#define TICKET_JOINS                             \
     " JOIN statuses s ON s.id = t.status_id"     \
     " JOIN priorities p ON p.id = t.priority_id" \
     " JOIN users r ON r.id = t.requester_id"     \
     " LEFT JOIN users a ON a.id = t.assignee_id" \
     " LEFT JOIN groups g ON g.id = t.group_id"   \
     " LEFT JOIN ticket_reads tr ON tr.ticket_id = t.id AND tr.user_id = ?"
+
+#define TICKET_FROM " FROM tickets t" TICKET_JOINS
 
 static void read_ticket(struct q *q, struct dk_ticket *t)
 {
@@ -412,6 +414,8 @@ static const char *sort_value(struct dk_arena *arena,
     }
     if (strcmp(e, "t.number") == 0) {
         v = t->number;
+    } else if (strcmp(e, "t.id") == 0) {
+        v = t->id;
     } else if (strcmp(e, "t.status_position") == 0) {
         v = t->status_position;
     } else if (strcmp(e, "t.priority_position") == 0) {
@@ -480,29 +484,38 @@ static enum dk_status keyset_condition(struct sqlb *b,
     return DK_OK;
 }
 
-/* Matches the number or the words (subject, description, messages). */
+/* The message matches of expression: ticket ids (notes skipped for
+ * customers). */
+static void message_matches(struct sqlb *b, const struct dk_ticket_query *tq,
+                            const char *expression)
+{
+    sqlb_sql(b, b->ops->fts_message_sql);
+    sqlb_text(b, expression);
+    if (tq->is_internal_hidden) {
+        sqlb_sql(b, " AND m.kind <> 'note'");
+    }
+}
+
+/* Matches the number or the words (subject, description, messages): the
+ * ids of the matches, so that a count walks only them. */
 static void search_filter(struct sqlb *b, const struct dk_ticket_query *tq)
 {
     const struct dk_store_ops *ops = b->ops;
+    if (!tq->search && !tq->number_match) {
+        return;
+    }
     const char *expression =
         tq->search ? ops->fts_expression(b->arena, tq->search) : NULL;
-    if (tq->search || tq->number_match) {
-        sqlb_sql(b, " AND (t.number = ?");
-        sqlb_i64(b, tq->number_match);
-        if (expression) {
-            sqlb_sql(b, " OR ");
-            sqlb_sql(b, ops->fts_ticket_sql);
-            sqlb_text(b, expression);
-            sqlb_sql(b, " OR t.id IN (");
-            sqlb_sql(b, ops->fts_message_sql);
-            sqlb_text(b, expression);
-            if (tq->is_internal_hidden) {
-                sqlb_sql(b, " AND m.kind <> 'note'");
-            }
-            sqlb_sql(b, ")");
-        }
-        sqlb_sql(b, ")");
+    sqlb_sql(b, " AND t.id IN (SELECT id FROM tickets WHERE number = ?");
+    sqlb_i64(b, tq->number_match);
+    if (expression) {
+        sqlb_sql(b, " UNION ");
+        sqlb_sql(b, ops->fts_ticket_sql);
+        sqlb_text(b, expression);
+        sqlb_sql(b, " UNION ");
+        message_matches(b, tq, expression);
     }
+    sqlb_sql(b, ")");
 }
 
 /* Appends " AND <unary plus><condition>": the plus keeps the planner off
@@ -574,10 +587,10 @@ static void time_filters(struct sqlb *b, const struct dk_ticket_query *tq,
 }
 
 /* Appends " AND …" for every filter of tq but unread (which callers add
- * themselves: the count reaches it by subtraction). Aliases: t tickets,
- * s statuses, p priorities. */
-static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq,
-                           bool is_walk)
+ * themselves: the count reaches it by subtraction) and search. Aliases:
+ * t tickets, s statuses, p priorities. */
+static void row_filters(struct sqlb *b, const struct dk_ticket_query *tq,
+                        bool is_walk)
 {
     column_filters(b, tq, is_walk);
     time_filters(b, tq, is_walk);
@@ -590,6 +603,13 @@ static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq,
                     "WHERE tt.ticket_id = t.id AND tt.tag = ?)");
         sqlb_text(b, tq->tags.items[i]);
     }
+}
+
+/* Every filter but unread. */
+static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq,
+                           bool is_walk)
+{
+    row_filters(b, tq, is_walk);
     search_filter(b, tq);
 }
 
@@ -795,24 +815,213 @@ static void set_next_cursor(struct dk_tx *tx, const struct dk_ticket_query *tq,
         store_cursor_encode(tx->arena, signature, values, n_cols);
 }
 
-enum dk_status dk_store_ticket_list(struct dk_tx *tx,
+/* ---- search, newest first ----
+ *
+ * The default order of a search walks the search index itself from the
+ * newest match, joining ticket rows only as far as the page goes, instead
+ * of collecting every match first (a common word is in a third of all
+ * tickets). Subject and description matches (part A) come in ticket id
+ * order; message matches (part B) do not, so B is asked only for tickets
+ * newer than the last row A brought: older ones cannot make the page. Ids
+ * and numbers grow together, so id order is number order. */
+
+/* The rows of one part, newest first. */
+struct search_part {
+    struct dk_ticket *items;
+    size_t n_items;
+};
+
+static const struct sort_column newest_cols[] = {{"t.id", false, true}};
+
+static bool is_newest_search(const struct dk_ticket_query *tq)
+{
+    return tq->search && tq->n_sort == 1 &&
+           tq->sort[0].field == DK_TICKET_SORT_NUMBER &&
+           tq->sort[0].is_descending;
+}
+
+/* "SELECT <ticket columns> <from> <joins>" with the reader bound. */
+static void select_tickets(struct sqlb *b, const struct dk_ticket_query *tq,
+                           const char *from)
+{
+    sqlb_sql(b, "SELECT " TICKET_COLUMNS);
+    sqlb_i64(b, tq->reader_id);
+    sqlb_sql(b, from);
+    sqlb_sql(b, TICKET_JOINS);
+    sqlb_i64(b, tq->reader_id);
+}
+
+/* The filters, unread, "key < before_id" (a later page) and the order. */
+static void finish_part(struct sqlb *b, const struct dk_ticket_query *tq,
+                        const char *key, int64_t before_id)
+{
+    /* The walk drives: no filter index may take over. */
+    row_filters(b, tq, true);
+    if (tq->is_unread_only) {
+        sqlb_sql(b, " AND (tr.seen_event_id IS NULL OR "
+                    "tr.seen_event_id < t.last_event_id)");
+    }
+    if (before_id) {
+        dk_buf_appendf(&b->sql, " AND %s < ?", key);
+        sqlb_i64(b, before_id);
+    }
+    dk_buf_appendf(&b->sql, " ORDER BY %s DESC LIMIT ?", key);
+    sqlb_i64(b, (int64_t)tq->limit + 1);
+}
+
+static enum dk_status run_part(struct dk_tx *tx, struct sqlb *b,
+                               const struct dk_ticket_query *tq,
+                               struct search_part *out, struct dk_err *err)
+{
+    struct dk_ticket_page page;
+    memset(&page, 0, sizeof(page));
+    enum dk_status s = read_page(tx, b, tq->limit, &page, err);
+    out->items = page.items;
+    out->n_items = page.n_items;
+    return s;
+}
+
+/* Part A: subject and description matches. */
+static enum dk_status search_tickets(struct dk_tx *tx,
+                                     const struct dk_ticket_query *tq,
+                                     const char *expression, int64_t before_id,
+                                     struct search_part *out,
+                                     struct dk_err *err)
+{
+    const struct dk_store_ops *ops = tx->store->ops;
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    select_tickets(&b, tq, ops->fts_newest_from);
+    sqlb_sql(&b, " WHERE ");
+    sqlb_sql(&b, ops->fts_newest_match);
+    sqlb_text(&b, expression);
+    finish_part(&b, tq, ops->fts_newest_key, before_id);
+    return run_part(tx, &b, tq, out, err);
+}
+
+/* Part B: tickets newer than after_id with a matching message, or the
+ * number searched for. Their
+ * messages are all newer than the oldest message of a ticket past after_id,
+ * which lets the search index skip the older ones. */
+static enum dk_status
+search_messages(struct dk_tx *tx, const struct dk_ticket_query *tq,
+                const char *expression, int64_t after_id, int64_t before_id,
+                struct search_part *out, struct dk_err *err)
+{
+    /* +id: the (ticket_id, id) index narrows to the newer tickets. */
+    static const char oldest_sql[] =
+        "SELECT COALESCE(MIN(+id), 0) FROM messages WHERE ticket_id > ?";
+    int64_t oldest_id = 0;
+    enum dk_status s = DK_OK;
+    if (after_id) {
+        s = store_count(tx, oldest_sql, after_id, &oldest_id, err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    select_tickets(&b, tq, " FROM tickets t");
+    sqlb_sql(&b, " WHERE t.id IN (");
+    message_matches(&b, tq, expression);
+    dk_buf_appendf(&b.sql, " AND %s >= ? AND m.ticket_id > ?",
+                   tx->store->ops->fts_message_id);
+    sqlb_i64(&b, oldest_id);
+    sqlb_i64(&b, after_id);
+    sqlb_sql(&b, " UNION SELECT id FROM tickets WHERE number = ?)"
+                 " AND t.id > ?");
+    sqlb_i64(&b, tq->number_match);
+    sqlb_i64(&b, after_id);
+    finish_part(&b, tq, "t.id", before_id);
+    return run_part(tx, &b, tq, out, err);
+}
+
+/* Merges two newest-first parts into out, without repeats, up to
+ * limit + 1 rows. */
+static void merge_parts(struct dk_arena *arena, const struct search_part *a,
+                        const struct search_part *b, unsigned limit,
+                        struct dk_ticket_page *out)
+{
+    size_t i = 0;
+    size_t j = 0;
+    struct dk_ticket *merged =
+        dk_arena_calloc(arena, limit + 1, sizeof(*merged));
+    out->items = merged;
+    struct dk_ticket *from_a = a->items;
+    struct dk_ticket *from_b = b->items;
+    out->n_items = 0;
+    while (out->n_items <= limit && (i < a->n_items || j < b->n_items)) {
+        bool is_a =
+            j >= b->n_items || (i < a->n_items && from_a[i].id >= from_b[j].id);
+        struct dk_ticket next = is_a ? from_a[i] : from_b[j];
+        if (is_a && j < b->n_items && from_b[j].id == next.id) {
+            j++;
+        }
+        i += is_a;
+        j += !is_a;
+        merged[out->n_items++] = next;
+    }
+}
+
+/* The id after which a later page starts (0: the first page). */
+static enum dk_status decode_newest_cursor(struct dk_tx *tx,
+                                           const struct dk_ticket_query *tq,
+                                           uint32_t signature, int64_t *out,
+                                           struct dk_err *err)
+{
+    const char *values[1] = {NULL};
+    *out = 0;
+    if (!tq->cursor) {
+        return DK_OK;
+    }
+    enum dk_status s =
+        store_cursor_decode(tx->arena, tq->cursor, signature, values, 1, err);
+    if (s == DK_OK &&
+        (!values[0] || !dk_parse_i64(dk_str_cstr(values[0]), out) ||
+         *out <= 0)) {
+        return dk_fail(err, DK_INVALID, "cursor",
+                       "invalid cursor for this query");
+    }
+    return s;
+}
+
+/* One page of a search in the default order; out->total is already set. */
+static enum dk_status search_newest(struct dk_tx *tx,
                                     const struct dk_ticket_query *tq,
+                                    const char *expression,
                                     struct dk_ticket_page *out,
                                     struct dk_err *err)
 {
-    memset(out, 0, sizeof(*out));
+    uint32_t signature = sort_signature(newest_cols, 1);
+    int64_t before_id = 0;
+    struct search_part a = {NULL, 0};
+    struct search_part b = {NULL, 0};
+    enum dk_status s = decode_newest_cursor(tx, tq, signature, &before_id, err);
+    if (s == DK_OK) {
+        s = search_tickets(tx, tq, expression, before_id, &a, err);
+    }
+    if (s == DK_OK) {
+        int64_t after_id = a.n_items > tq->limit ? a.items[tq->limit].id : 0;
+        s = search_messages(tx, tq, expression, after_id, before_id, &b, err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    merge_parts(tx->arena, &a, &b, tq->limit, out);
+    set_next_cursor(tx, tq, newest_cols, 1, signature, out);
+    return DK_OK;
+}
+
+/* The page in any other case: filters and keyset in SQL, one query. */
+static enum dk_status
+list_sorted(struct dk_tx *tx, const struct dk_ticket_query *tq,
+            int64_t n_matching, struct dk_ticket_page *out, struct dk_err *err)
+{
     struct sort_column cols[DK_MAX_SORT_KEYS * 2 + 1];
     size_t n_cols = sort_columns(tq, cols);
     uint32_t signature = sort_signature(cols, n_cols);
-    int64_t n_matching = 0;
     bool is_walk = false;
-    enum dk_status s = count_matching(tx, tq, &n_matching, err);
-    if (s == DK_OK) {
-        s = count_tickets(tx, tq, n_matching, &out->total, err);
-    }
-    if (s == DK_OK) {
-        s = walks_sort_index(tx, tq, n_matching, &is_walk, err);
-    }
+    enum dk_status s = walks_sort_index(tx, tq, n_matching, &is_walk, err);
     struct sqlb b;
     sqlb_init(&b, tx);
     if (s == DK_OK) {
@@ -823,6 +1032,29 @@ enum dk_status dk_store_ticket_list(struct dk_tx *tx,
     }
     if (s == DK_OK) {
         set_next_cursor(tx, tq, cols, n_cols, signature, out);
+    }
+    return s;
+}
+
+enum dk_status dk_store_ticket_list(struct dk_tx *tx,
+                                    const struct dk_ticket_query *tq,
+                                    struct dk_ticket_page *out,
+                                    struct dk_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    int64_t n_matching = 0;
+    enum dk_status s = count_matching(tx, tq, &n_matching, err);
+    if (s == DK_OK) {
+        s = count_tickets(tx, tq, n_matching, &out->total, err);
+    }
+    const char *expression =
+        is_newest_search(tq)
+            ? tx->store->ops->fts_expression(tx->arena, tq->search)
+            : NULL;
+    if (s == DK_OK && expression) {
+        s = search_newest(tx, tq, expression, out, err);
+    } else if (s == DK_OK) {
+        s = list_sorted(tx, tq, n_matching, out, err);
     }
     for (size_t i = 0; i < out->n_items && s == DK_OK; i++) {
         if (!tq->reader_id) {
