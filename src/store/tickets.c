@@ -361,6 +361,12 @@ struct sort_column {
     bool is_descending;
 };
 
+/* Tickets without a deadline come last in both directions: the sort key
+ * puts them past either end, and each direction has its index
+ * (0002_list_keys.sql; the expressions must match the index's). */
+#define DEADLINE_ASC "COALESCE(t.deadline, 9223372036854775807)"
+#define DEADLINE_DESC "COALESCE(t.deadline, -9223372036854775807)"
+
 /* Expands the requested keys into columns; number is appended last so the
  * order is total and the keyset cursor unique. It runs in the direction of
  * the last key, so one index per sort key (0002_list_keys.sql) serves both
@@ -375,20 +381,19 @@ static size_t sort_columns(const struct dk_ticket_query *tq,
         [DK_TICKET_SORT_PRIORITY] = "t.priority_position",
         [DK_TICKET_SORT_CREATED_AT] = "t.created_at",
         [DK_TICKET_SORT_UPDATED_AT] = "t.updated_at",
-        [DK_TICKET_SORT_DEADLINE] = "COALESCE(t.deadline, 0)",
+        [DK_TICKET_SORT_DEADLINE] = DEADLINE_ASC,
     };
     size_t n = 0;
     bool has_number = false;
     for (size_t i = 0; i < tq->n_sort; i++) {
         enum dk_ticket_sort f = tq->sort[i].field;
-        if (f == DK_TICKET_SORT_DEADLINE) {
-            /* Tickets without a deadline come last in both directions. */
-            cols[n++] = (struct sort_column){
-                "(CASE WHEN t.deadline IS NULL THEN 1 ELSE 0 END)", false,
-                false};
+        bool is_descending = tq->sort[i].is_descending;
+        const char *expr = exprs[f];
+        if (f == DK_TICKET_SORT_DEADLINE && is_descending) {
+            expr = DEADLINE_DESC;
         }
-        cols[n++] = (struct sort_column){exprs[f], f == DK_TICKET_SORT_SUBJECT,
-                                         tq->sort[i].is_descending};
+        cols[n++] = (struct sort_column){expr, f == DK_TICKET_SORT_SUBJECT,
+                                         is_descending};
         if (f == DK_TICKET_SORT_NUMBER) {
             has_number = true;
             break; /* number is unique: later keys never matter */
@@ -424,10 +429,10 @@ static const char *sort_value(struct dk_arena *arena,
         v = t->created_at_ms;
     } else if (strcmp(e, "t.updated_at") == 0) {
         v = t->updated_at_ms;
-    } else if (strncmp(e, "COALESCE", 8) == 0) {
+    } else if (t->deadline_ms) {
         v = t->deadline_ms;
     } else {
-        v = t->deadline_ms == 0 ? 1 : 0;
+        v = strcmp(e, DEADLINE_ASC) == 0 ? INT64_MAX : -INT64_MAX;
     }
     return dk_arena_printf(arena, "%lld", (long long)v);
 }
@@ -773,8 +778,12 @@ static enum dk_status walks_sort_index(struct dk_tx *tx,
     static const char sql[] = "SELECT COALESCE(MAX(number), 0) FROM tickets";
     int64_t n_tickets = 0;
     enum dk_status s = store_count(tx, sql, 0, &n_tickets, err);
-    *out = s == DK_OK && !tq->search &&
-           (double)n_matching * (double)n_matching >
+    /* Only a single key (then number) is served by an index all the way;
+     * after a multi-key sort's first key, each tied group would be read
+     * whole and sorted. A filter's index often narrows less than the
+     * match count says (one filter of several): hence the factor 4. */
+    *out = s == DK_OK && !tq->search && tq->n_sort == 1 &&
+           4.0 * (double)n_matching * (double)n_matching >
                (double)(tq->limit + 1) * (double)n_tickets;
     return s;
 }

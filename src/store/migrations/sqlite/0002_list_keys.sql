@@ -15,6 +15,12 @@ UPDATE tickets SET
 CREATE INDEX tickets_status_sort ON tickets (status_position, number);
 CREATE INDEX tickets_priority_sort ON tickets (priority_position, number);
 CREATE INDEX tickets_subject ON tickets (subject, number);
+-- Tickets without a deadline sort last both ways: one key per direction
+-- (store/tickets.c DEADLINE_ASC, DEADLINE_DESC; the expressions must match).
+CREATE INDEX tickets_deadline_asc
+    ON tickets (COALESCE(deadline, 9223372036854775807), number);
+CREATE INDEX tickets_deadline_desc
+    ON tickets (COALESCE(deadline, -9223372036854775807), number);
 
 CREATE TABLE ticket_counts (
     status_id INTEGER NOT NULL,
