@@ -592,8 +592,9 @@ static void time_filters(struct sqlb *b, const struct dk_ticket_query *tq,
 }
 
 /* Appends " AND …" for every filter of tq but unread (which callers add
- * themselves: the count reaches it by subtraction) and search. Aliases:
- * t tickets, s statuses, p priorities. */
+ * themselves: the count reaches it by subtraction) and search, on the
+ * ticket row "t" alone: a count joins nothing else, so the planner cannot
+ * start from the statuses table and walk every ticket of a status. */
 static void row_filters(struct sqlb *b, const struct dk_ticket_query *tq,
                         bool is_walk)
 {
@@ -618,17 +619,19 @@ static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq,
     search_filter(b, tq);
 }
 
-#define COUNT_FROM                           \
-    " FROM tickets t"                        \
-    " JOIN statuses s ON s.id = t.status_id" \
-    " JOIN priorities p ON p.id = t.priority_id"
-
 /* Can ticket_counts answer the count? Only filters on its columns. */
 static bool is_countable(const struct dk_ticket_query *tq)
 {
     return !tq->scope_requester_id && !tq->requester_id && !tq->tags.n_items &&
            !tq->created_after_ms && !tq->created_before_ms &&
            !tq->deadline_before_ms && !tq->search && !tq->number_match;
+}
+
+/* Does tq filter on any column of ticket_counts? */
+static bool has_counted_filter(const struct dk_ticket_query *tq)
+{
+    return tq->statuses.n_items || tq->priorities.n_items ||
+           tq->channels.n_items || tq->has_assignee || tq->has_group;
 }
 
 /* The same filters as ticket_filters, on ticket_counts c. */
@@ -687,7 +690,7 @@ static enum dk_status count_matching(struct dk_tx *tx,
                      " WHERE 1 = 1");
         counter_filters(&b, tq);
     } else {
-        sqlb_sql(&b, "SELECT COUNT(*)" COUNT_FROM " WHERE 1 = 1");
+        sqlb_sql(&b, "SELECT COUNT(*) FROM tickets t WHERE 1 = 1");
         ticket_filters(&b, tq, false);
     }
     return run_count(&b, tx, out, err);
@@ -704,8 +707,6 @@ static enum dk_status count_read(struct dk_tx *tx,
     sqlb_sql(&b,
              "SELECT COUNT(*) FROM ticket_reads tr"
              " JOIN tickets t ON t.id = tr.ticket_id"
-             " JOIN statuses s ON s.id = t.status_id"
-             " JOIN priorities p ON p.id = t.priority_id"
              " WHERE tr.user_id = ? AND tr.seen_event_id >= t.last_event_id");
     sqlb_i64(&b, tq->reader_id);
     ticket_filters(&b, tq, false);
@@ -720,9 +721,14 @@ static enum dk_status count_tickets(struct dk_tx *tx,
                                     int64_t n_matching, int64_t *total,
                                     struct dk_err *err)
 {
+    /* Unread with no other filter: one row of ticket_fresh_reads. */
+    static const char fresh_sql[] = "SELECT COALESCE(SUM(n), 0) "
+                                    "FROM ticket_fresh_reads WHERE user_id = ?";
     int64_t n_read = 0;
     enum dk_status s = DK_OK;
-    if (tq->is_unread_only) {
+    if (tq->is_unread_only && is_countable(tq) && !has_counted_filter(tq)) {
+        s = store_count(tx, fresh_sql, tq->reader_id, &n_read, err);
+    } else if (tq->is_unread_only) {
         s = count_read(tx, tq, &n_read, err);
     }
     *total = n_matching - n_read;

@@ -75,7 +75,9 @@ def test_totals_after_every_counted_field_changes(server, agent, agent2,
 
 def test_totals_after_delete(server, admin, agent, agent2):
     doomed = agent.create_ticket(status="todo", priority="major")
+    agent2.ticket(doomed["number"])  # read by someone else too
     assert_totals_exact(agent)
+    assert_totals_exact(agent2)
     r = admin.delete("/tickets/%d" % doomed["number"])
     assert r.status_code == 204, r.text
     assert_totals_exact(agent)

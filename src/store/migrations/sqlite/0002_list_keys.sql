@@ -68,3 +68,55 @@ BEGIN
     ON CONFLICT (status_id, priority_id, assignee_id, group_id, channel)
     DO UPDATE SET n = n + 1;
 END;
+
+-- ticket_fresh_reads: per agent, the tickets read up to their newest event,
+-- so that "unread by me" is the ticket total minus one row (store/tickets.c
+-- count_tickets). Kept by triggers on read marks and on the tickets'
+-- newest event; a ticket's read marks go with it (ON DELETE CASCADE) after
+-- it is gone, so its delete is counted before, from the marks.
+CREATE TABLE ticket_fresh_reads (
+    user_id INTEGER PRIMARY KEY,
+    n INTEGER NOT NULL
+);
+INSERT INTO ticket_fresh_reads (user_id, n)
+SELECT tr.user_id, COUNT(*) FROM ticket_reads tr
+JOIN tickets t ON t.id = tr.ticket_id
+WHERE tr.seen_event_id >= t.last_event_id GROUP BY tr.user_id;
+
+CREATE TRIGGER ticket_reads_fresh_insert AFTER INSERT ON ticket_reads
+WHEN new.seen_event_id >=
+     (SELECT last_event_id FROM tickets WHERE id = new.ticket_id)
+BEGIN
+    INSERT INTO ticket_fresh_reads (user_id, n) VALUES (new.user_id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER ticket_reads_fresh_update
+AFTER UPDATE OF seen_event_id ON ticket_reads BEGIN
+    INSERT INTO ticket_fresh_reads (user_id, n)
+    SELECT new.user_id, (new.seen_event_id >= t.last_event_id) -
+                        (old.seen_event_id >= t.last_event_id)
+    FROM tickets t WHERE t.id = new.ticket_id
+    ON CONFLICT (user_id) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER ticket_reads_fresh_delete AFTER DELETE ON ticket_reads
+WHEN old.seen_event_id >=
+     (SELECT last_event_id FROM tickets WHERE id = old.ticket_id)
+BEGIN
+    UPDATE ticket_fresh_reads SET n = n - 1 WHERE user_id = old.user_id;
+END;
+CREATE TRIGGER tickets_fresh_delete BEFORE DELETE ON tickets BEGIN
+    UPDATE ticket_fresh_reads SET n = n - 1
+    WHERE user_id IN (SELECT user_id FROM ticket_reads
+                      WHERE ticket_id = old.id
+                        AND seen_event_id >= old.last_event_id);
+END;
+CREATE TRIGGER tickets_fresh_update AFTER UPDATE OF last_event_id ON tickets
+WHEN old.last_event_id <> new.last_event_id BEGIN
+    UPDATE ticket_fresh_reads SET n = n +
+        (SELECT (tr.seen_event_id >= new.last_event_id) -
+                (tr.seen_event_id >= old.last_event_id)
+         FROM ticket_reads tr
+         WHERE tr.ticket_id = new.id
+           AND tr.user_id = ticket_fresh_reads.user_id)
+    WHERE user_id IN (SELECT user_id FROM ticket_reads WHERE ticket_id = new.id);
+END;
