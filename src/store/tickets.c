@@ -846,6 +846,10 @@ struct search_part {
     size_t n_items;
 };
 
+/* Tickets newer than part A's last row past which part B stops narrowing
+ * message matches by message id. */
+enum { MAX_NEWER_TICKETS = 10000 };
+
 static const struct sort_column newest_cols[] = {{"t.id", false, true}};
 
 static bool is_newest_search(const struct dk_ticket_query *tq)
@@ -923,12 +927,16 @@ search_messages(struct dk_tx *tx, const struct dk_ticket_query *tq,
                 const char *expression, int64_t after_id, int64_t before_id,
                 struct search_part *out, struct dk_err *err)
 {
-    /* +id: the (ticket_id, id) index narrows to the newer tickets. */
+    /* +id: the (ticket_id, id) index narrows to the newer tickets; worth
+     * reading only while they are few (a common word). When they are many
+     * (a rare word), the word's own message matches are few. */
     static const char oldest_sql[] =
         "SELECT COALESCE(MIN(+id), 0) FROM messages WHERE ticket_id > ?";
+    static const char newest_sql[] = "SELECT COALESCE(MAX(id), 0) FROM tickets";
     int64_t oldest_id = 0;
-    enum dk_status s = DK_OK;
-    if (after_id) {
+    int64_t newest_id = 0;
+    enum dk_status s = store_count(tx, newest_sql, 0, &newest_id, err);
+    if (s == DK_OK && after_id && newest_id - after_id <= MAX_NEWER_TICKETS) {
         s = store_count(tx, oldest_sql, after_id, &oldest_id, err);
     }
     if (s != DK_OK) {
