@@ -48,6 +48,11 @@ static const char update_status_sql[] =
 static const char update_priority_sql[] =
     "UPDATE priorities SET name = ?, position = ?, retired = ? "
     "WHERE key = ?";
+/* The sort positions stored on ticket rows (0002_list_keys.sql). */
+static const char sync_status_sql[] =
+    "UPDATE tickets SET status_position = ? WHERE status_id = ?";
+static const char sync_priority_sql[] =
+    "UPDATE tickets SET priority_position = ? WHERE priority_id = ?";
 static const char max_status_sql[] =
     "SELECT COALESCE(MAX(position), 0) FROM statuses";
 static const char max_priority_sql[] =
@@ -219,6 +224,39 @@ static enum dk_status shift(struct dk_tx *tx, enum dk_enum_table table,
     return q_exec(&q, err);
 }
 
+/* After a reorder: the tickets of every value whose position moved take its
+ * new position, so sorting by status or priority stays an index walk. Only
+ * moved values are touched, through the (status_id, number) index. */
+static enum dk_status sync_positions(struct dk_tx *tx, enum dk_enum_table table,
+                                     const struct dk_enum_value *before,
+                                     size_t n_before, struct dk_err *err)
+{
+    struct dk_enum_value *after = NULL;
+    size_t n_after = 0;
+    enum dk_status s = dk_store_enum_list(tx, table, &after, &n_after, err);
+    for (size_t i = 0; s == DK_OK && i < n_after; i++) {
+        bool has_moved = true;
+        for (size_t j = 0; j < n_before; j++) {
+            if (before[j].id == after[i].id) {
+                has_moved = before[j].position != after[i].position;
+            }
+        }
+        struct q q;
+        if (!has_moved) {
+            continue;
+        }
+        s = q_open(
+            &q, tx,
+            table == DK_ENUM_STATUS ? sync_status_sql : sync_priority_sql, err);
+        if (s == DK_OK) {
+            q_i64(&q, after[i].position);
+            q_i64(&q, after[i].id);
+            s = q_exec(&q, err);
+        }
+    }
+    return s;
+}
+
 static int64_t clamp_position(int64_t wanted, int64_t max)
 {
     if (wanted < 1 || wanted > max) {
@@ -231,8 +269,13 @@ enum dk_status dk_store_enum_insert(struct dk_tx *tx, enum dk_enum_table table,
                                     const struct dk_enum_value *v,
                                     struct dk_err *err)
 {
+    struct dk_enum_value *before = NULL;
+    size_t n_before = 0;
     int64_t max = 0;
-    enum dk_status s = max_position(tx, table, &max, err);
+    enum dk_status s = dk_store_enum_list(tx, table, &before, &n_before, err);
+    if (s == DK_OK) {
+        s = max_position(tx, table, &max, err);
+    }
     if (s != DK_OK) {
         return s;
     }
@@ -260,6 +303,9 @@ enum dk_status dk_store_enum_insert(struct dk_tx *tx, enum dk_enum_table table,
         return dk_fail(err, DK_CONFLICT, "key", "key '%s' is already taken",
                        v->key);
     }
+    if (s == DK_OK) {
+        s = sync_positions(tx, table, before, n_before, err);
+    }
     return s;
 }
 
@@ -268,7 +314,12 @@ enum dk_status dk_store_enum_update(struct dk_tx *tx, enum dk_enum_table table,
                                     struct dk_err *err)
 {
     struct dk_enum_value old;
+    struct dk_enum_value *before = NULL;
+    size_t n_before = 0;
     enum dk_status s = dk_store_enum_get(tx, table, v->key, &old, err);
+    if (s == DK_OK) {
+        s = dk_store_enum_list(tx, table, &before, &n_before, err);
+    }
     int64_t max = 0;
     if (s == DK_OK) {
         s = max_position(tx, table, &max, err);
@@ -301,5 +352,9 @@ enum dk_status dk_store_enum_update(struct dk_tx *tx, enum dk_enum_table table,
     q_i64(&q, position);
     q_i64(&q, v->is_retired);
     q_text(&q, v->key);
-    return q_exec(&q, err);
+    s = q_exec(&q, err);
+    if (s == DK_OK && position != old.position) {
+        s = sync_positions(tx, table, before, n_before, err);
+    }
+    return s;
 }

@@ -54,13 +54,24 @@ struct dk_store_ops {
     const char *begin_read_sql;
     const char *begin_write_sql;
     /* Full-text search: the match expression of the user's words (NULL
-     * when they hold nothing searchable), and the two conditions that use
-     * it, each with one '?' for the expression: tickets whose subject or
-     * description match, and ticket ids of matching messages ("m" is the
-     * message row; the caller may add conditions on it). */
+     * when they hold nothing searchable), and the SQL that uses it, each
+     * piece with one '?' for the expression:
+     * - fts_ticket_sql: SELECT of the ids of tickets whose subject or
+     *   description match;
+     * - fts_message_sql: SELECT of the ticket ids of matching messages ("m"
+     *   is the message row; the caller may add conditions on it), and
+     *   fts_message_id, the message id as the search index can narrow it;
+     * - the newest-first walk over the search index itself, joining ticket
+     *   rows only as far as the page goes (shared/MEASURED.md): a FROM
+     *   clause that names the ticket row "t", its condition, and the key it
+     *   is walked by (the ticket id: ids and numbers grow together). */
     const char *(*fts_expression)(struct dk_arena *arena, const char *words);
     const char *fts_ticket_sql;
     const char *fts_message_sql;
+    const char *fts_message_id;
+    const char *fts_newest_from;
+    const char *fts_newest_match;
+    const char *fts_newest_key;
     /* The backend's schema migrations, in order, ending with a NULL path. */
     const struct dk_embedded *migrations;
     /* Announces event_id to other nodes when the transaction commits;

@@ -567,9 +567,16 @@ const struct dk_store_ops dk_store_pg_ops = {
     .begin_read_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
     .begin_write_sql = "BEGIN; SELECT pg_advisory_xact_lock(7266355)",
     .fts_expression = pg_fts_expression,
-    .fts_ticket_sql = "t.search @@ to_tsquery('docket', ?)",
+    .fts_ticket_sql = "SELECT id FROM tickets "
+                      "WHERE search @@ to_tsquery('docket', ?)",
     .fts_message_sql = "SELECT m.ticket_id FROM messages m "
                        "WHERE m.search @@ to_tsquery('docket', ?)",
+    .fts_message_id = "m.id",
+    /* The planner walks the primary key backwards for a common word and
+     * takes the GIN index for a rare one. */
+    .fts_newest_from = " FROM tickets t",
+    .fts_newest_match = "t.search @@ to_tsquery('docket', ?)",
+    .fts_newest_key = "t.id",
     .migrations = dk_pg_migrations,
     .announce = pg_announce,
     .reset_identity = pg_reset_identity,

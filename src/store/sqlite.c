@@ -281,10 +281,15 @@ const struct dk_store_ops dk_store_sqlite_ops = {
     .begin_read_sql = "BEGIN",
     .begin_write_sql = "BEGIN IMMEDIATE",
     .fts_expression = sqlite_fts_expression,
-    .fts_ticket_sql = "t.id IN (SELECT rowid FROM ticket_fts "
-                      "WHERE ticket_fts MATCH ?)",
+    .fts_ticket_sql = "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?",
     .fts_message_sql = "SELECT m.ticket_id FROM message_fts "
                        "JOIN messages m ON m.id = message_fts.rowid "
                        "WHERE message_fts MATCH ?",
+    .fts_message_id = "message_fts.rowid",
+    /* FTS5 walks its rowids in either order and stops at the LIMIT. */
+    .fts_newest_from = " FROM ticket_fts JOIN tickets t "
+                       "ON t.id = ticket_fts.rowid",
+    .fts_newest_match = "ticket_fts MATCH ?",
+    .fts_newest_key = "ticket_fts.rowid",
     .migrations = dk_sqlite_migrations,
 };

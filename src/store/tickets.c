@@ -17,14 +17,16 @@
     "WHEN tr.seen_event_id IS NULL OR tr.seen_event_id < t.last_event_id "   \
     "THEN 1 ELSE 0 END"
 
-#define TICKET_FROM                              \
-    " FROM tickets t"                            \
+/* The joins of every ticket read, after the FROM that names tickets "t". */
+#define TICKET_JOINS                             \
     " JOIN statuses s ON s.id = t.status_id"     \
     " JOIN priorities p ON p.id = t.priority_id" \
     " JOIN users r ON r.id = t.requester_id"     \
     " LEFT JOIN users a ON a.id = t.assignee_id" \
     " LEFT JOIN groups g ON g.id = t.group_id"   \
     " LEFT JOIN ticket_reads tr ON tr.ticket_id = t.id AND tr.user_id = ?"
+
+#define TICKET_FROM " FROM tickets t" TICKET_JOINS
 
 static void read_ticket(struct q *q, struct dk_ticket *t)
 {
@@ -154,6 +156,14 @@ static void bind_ticket_columns(struct q *q, const struct dk_ticket *t)
     q_i64_or_null(q, t->closed_at_ms);
 }
 
+/* The sort positions stored on the row (0002_list_keys.sql) follow the
+ * status and priority keys. */
+static void bind_positions(struct q *q, const struct dk_ticket *t)
+{
+    q_text(q, t->status);
+    q_text(q, t->priority);
+}
+
 enum dk_status dk_store_ticket_insert(struct dk_tx *tx,
                                       const struct dk_ticket *t,
                                       int64_t *id_out, struct dk_err *err)
@@ -161,16 +171,19 @@ enum dk_status dk_store_ticket_insert(struct dk_tx *tx,
     static const char sql[] =
         "INSERT INTO tickets (subject, description, status_id, priority_id, "
         "assignee_id, group_id, requester_id, deadline, channel, updated_at, "
-        "first_response_at, resolved_at, closed_at, number, created_at) "
+        "first_response_at, resolved_at, closed_at, status_position, "
+        "priority_position, number, created_at) "
         "VALUES (?, ?, (SELECT id FROM statuses WHERE key = ?), "
         "(SELECT id FROM priorities WHERE key = ?), ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?) RETURNING id";
+        "?, (SELECT position FROM statuses WHERE key = ?), "
+        "(SELECT position FROM priorities WHERE key = ?), ?, ?) RETURNING id";
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
         return s;
     }
     bind_ticket_columns(&q, t);
+    bind_positions(&q, t);
     q_i64(&q, t->number);
     q_i64(&q, t->created_at_ms);
     bool has_row = false;
@@ -192,13 +205,17 @@ enum dk_status dk_store_ticket_update(struct dk_tx *tx,
         "priority_id = (SELECT id FROM priorities WHERE key = ?), "
         "assignee_id = ?, group_id = ?, requester_id = ?, deadline = ?, "
         "channel = ?, updated_at = ?, first_response_at = ?, "
-        "resolved_at = ?, closed_at = ? WHERE id = ?";
+        "resolved_at = ?, closed_at = ?, "
+        "status_position = (SELECT position FROM statuses WHERE key = ?), "
+        "priority_position = (SELECT position FROM priorities WHERE key = ?) "
+        "WHERE id = ?";
     struct q q;
     enum dk_status s = q_open(&q, tx, sql, err);
     if (s != DK_OK) {
         return s;
     }
     bind_ticket_columns(&q, t);
+    bind_positions(&q, t);
     q_i64(&q, t->id);
     return q_exec(&q, err);
 }
@@ -344,39 +361,48 @@ struct sort_column {
     bool is_descending;
 };
 
+/* Tickets without a deadline come last in both directions: the sort key
+ * puts them past either end, and each direction has its index
+ * (0002_list_keys.sql; the expressions must match the index's). */
+#define DEADLINE_ASC "COALESCE(t.deadline, 9223372036854775807)"
+#define DEADLINE_DESC "COALESCE(t.deadline, -9223372036854775807)"
+
 /* Expands the requested keys into columns; number is appended last so the
- * order is total and the keyset cursor unique. */
+ * order is total and the keyset cursor unique. It runs in the direction of
+ * the last key, so one index per sort key (0002_list_keys.sql) serves both
+ * directions: a tie broken the other way would sort each tied group. */
 static size_t sort_columns(const struct dk_ticket_query *tq,
                            struct sort_column *cols)
 {
     static const char *const exprs[DK_TICKET_SORT_COUNT] = {
         [DK_TICKET_SORT_NUMBER] = "t.number",
-        [DK_TICKET_SORT_STATUS] = "s.position",
+        [DK_TICKET_SORT_STATUS] = "t.status_position",
         [DK_TICKET_SORT_SUBJECT] = "t.subject",
-        [DK_TICKET_SORT_PRIORITY] = "p.position",
+        [DK_TICKET_SORT_PRIORITY] = "t.priority_position",
         [DK_TICKET_SORT_CREATED_AT] = "t.created_at",
         [DK_TICKET_SORT_UPDATED_AT] = "t.updated_at",
-        [DK_TICKET_SORT_DEADLINE] = "COALESCE(t.deadline, 0)",
+        [DK_TICKET_SORT_DEADLINE] = DEADLINE_ASC,
     };
     size_t n = 0;
     bool has_number = false;
     for (size_t i = 0; i < tq->n_sort; i++) {
         enum dk_ticket_sort f = tq->sort[i].field;
-        if (f == DK_TICKET_SORT_DEADLINE) {
-            /* Tickets without a deadline come last in both directions. */
-            cols[n++] = (struct sort_column){
-                "(CASE WHEN t.deadline IS NULL THEN 1 ELSE 0 END)", false,
-                false};
+        bool is_descending = tq->sort[i].is_descending;
+        const char *expr = exprs[f];
+        if (f == DK_TICKET_SORT_DEADLINE && is_descending) {
+            expr = DEADLINE_DESC;
         }
-        cols[n++] = (struct sort_column){exprs[f], f == DK_TICKET_SORT_SUBJECT,
-                                         tq->sort[i].is_descending};
+        cols[n++] = (struct sort_column){expr, f == DK_TICKET_SORT_SUBJECT,
+                                         is_descending};
         if (f == DK_TICKET_SORT_NUMBER) {
             has_number = true;
             break; /* number is unique: later keys never matter */
         }
     }
     if (!has_number) {
-        cols[n++] = (struct sort_column){"t.number", false, true};
+        bool is_descending =
+            tq->n_sort ? tq->sort[tq->n_sort - 1].is_descending : true;
+        cols[n++] = (struct sort_column){"t.number", false, is_descending};
     }
     return n;
 }
@@ -393,18 +419,20 @@ static const char *sort_value(struct dk_arena *arena,
     }
     if (strcmp(e, "t.number") == 0) {
         v = t->number;
-    } else if (strcmp(e, "s.position") == 0) {
+    } else if (strcmp(e, "t.id") == 0) {
+        v = t->id;
+    } else if (strcmp(e, "t.status_position") == 0) {
         v = t->status_position;
-    } else if (strcmp(e, "p.position") == 0) {
+    } else if (strcmp(e, "t.priority_position") == 0) {
         v = t->priority_position;
     } else if (strcmp(e, "t.created_at") == 0) {
         v = t->created_at_ms;
     } else if (strcmp(e, "t.updated_at") == 0) {
         v = t->updated_at_ms;
-    } else if (strncmp(e, "COALESCE", 8) == 0) {
+    } else if (t->deadline_ms) {
         v = t->deadline_ms;
     } else {
-        v = t->deadline_ms == 0 ? 1 : 0;
+        v = strcmp(e, DEADLINE_ASC) == 0 ? INT64_MAX : -INT64_MAX;
     }
     return dk_arena_printf(arena, "%lld", (long long)v);
 }
@@ -461,13 +489,154 @@ static enum dk_status keyset_condition(struct sqlb *b,
     return DK_OK;
 }
 
-static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq)
+/* The message matches of expression: ticket ids (notes skipped for
+ * customers). */
+static void message_matches(struct sqlb *b, const struct dk_ticket_query *tq,
+                            const char *expression)
 {
-    sqlb_sql(b, " WHERE 1 = 1");
+    sqlb_sql(b, b->ops->fts_message_sql);
+    sqlb_text(b, expression);
+    if (tq->is_internal_hidden) {
+        sqlb_sql(b, " AND m.kind <> 'note'");
+    }
+}
+
+/* Matches the number or the words (subject, description, messages): the
+ * ids of the matches, so that a count walks only them. */
+static void search_filter(struct sqlb *b, const struct dk_ticket_query *tq)
+{
+    const struct dk_store_ops *ops = b->ops;
+    if (!tq->search && !tq->number_match) {
+        return;
+    }
+    const char *expression =
+        tq->search ? ops->fts_expression(b->arena, tq->search) : NULL;
+    sqlb_sql(b, " AND t.id IN (SELECT id FROM tickets WHERE number = ?");
+    sqlb_i64(b, tq->number_match);
+    if (expression) {
+        sqlb_sql(b, " UNION ");
+        sqlb_sql(b, ops->fts_ticket_sql);
+        sqlb_text(b, expression);
+        sqlb_sql(b, " UNION ");
+        message_matches(b, tq, expression);
+    }
+    sqlb_sql(b, ")");
+}
+
+/* Appends " AND <unary plus><condition>": the plus keeps the planner off
+ * the column's index (SQLite and PostgreSQL alike) when the list should
+ * walk the sort's index instead (see walks_sort_index). */
+static void filter_sql(struct sqlb *b, bool is_walk, const char *condition)
+{
+    sqlb_sql(b, is_walk ? " AND +" : " AND ");
+    sqlb_sql(b, condition);
+}
+
+/* The filters on the ticket row's own columns. */
+static void column_filters(struct sqlb *b, const struct dk_ticket_query *tq,
+                           bool is_walk)
+{
     if (tq->scope_requester_id) {
-        sqlb_sql(b, " AND t.requester_id = ?");
+        filter_sql(b, is_walk, "t.requester_id = ?");
         sqlb_i64(b, tq->scope_requester_id);
     }
+    if (tq->statuses.n_items) {
+        filter_sql(b, is_walk,
+                   "t.status_id IN (SELECT id FROM statuses WHERE key");
+        sqlb_in(b, &tq->statuses);
+        sqlb_sql(b, ")");
+    }
+    if (tq->priorities.n_items) {
+        filter_sql(b, is_walk,
+                   "t.priority_id IN (SELECT id FROM priorities WHERE key");
+        sqlb_in(b, &tq->priorities);
+        sqlb_sql(b, ")");
+    }
+    if (tq->has_assignee) {
+        filter_sql(b, is_walk,
+                   tq->assignee_id ? "t.assignee_id = ?"
+                                   : "t.assignee_id IS NULL");
+        if (tq->assignee_id) {
+            sqlb_i64(b, tq->assignee_id);
+        }
+    }
+    if (tq->has_group) {
+        filter_sql(b, is_walk,
+                   tq->group_id ? "t.group_id = ?" : "t.group_id IS NULL");
+        if (tq->group_id) {
+            sqlb_i64(b, tq->group_id);
+        }
+    }
+    if (tq->requester_id) {
+        filter_sql(b, is_walk, "t.requester_id = ?");
+        sqlb_i64(b, tq->requester_id);
+    }
+}
+
+/* The filters on times. */
+static void time_filters(struct sqlb *b, const struct dk_ticket_query *tq,
+                         bool is_walk)
+{
+    if (tq->created_after_ms) {
+        filter_sql(b, is_walk, "t.created_at > ?");
+        sqlb_i64(b, tq->created_after_ms);
+    }
+    if (tq->created_before_ms) {
+        filter_sql(b, is_walk, "t.created_at < ?");
+        sqlb_i64(b, tq->created_before_ms);
+    }
+    if (tq->deadline_before_ms) {
+        filter_sql(b, is_walk, "t.deadline < ?");
+        sqlb_i64(b, tq->deadline_before_ms);
+    }
+}
+
+/* Appends " AND …" for every filter of tq but unread (which callers add
+ * themselves: the count reaches it by subtraction) and search, on the
+ * ticket row "t" alone: a count joins nothing else, so the planner cannot
+ * start from the statuses table and walk every ticket of a status. */
+static void row_filters(struct sqlb *b, const struct dk_ticket_query *tq,
+                        bool is_walk)
+{
+    column_filters(b, tq, is_walk);
+    time_filters(b, tq, is_walk);
+    if (tq->channels.n_items) {
+        sqlb_sql(b, " AND t.channel");
+        sqlb_in(b, &tq->channels);
+    }
+    for (size_t i = 0; i < tq->tags.n_items; i++) {
+        sqlb_sql(b, " AND EXISTS (SELECT 1 FROM ticket_tags tt "
+                    "WHERE tt.ticket_id = t.id AND tt.tag = ?)");
+        sqlb_text(b, tq->tags.items[i]);
+    }
+}
+
+/* Every filter but unread. */
+static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq,
+                           bool is_walk)
+{
+    row_filters(b, tq, is_walk);
+    search_filter(b, tq);
+}
+
+/* Can ticket_counts answer the count? Only filters on its columns. */
+static bool is_countable(const struct dk_ticket_query *tq)
+{
+    return !tq->scope_requester_id && !tq->requester_id && !tq->tags.n_items &&
+           !tq->created_after_ms && !tq->created_before_ms &&
+           !tq->deadline_before_ms && !tq->search && !tq->number_match;
+}
+
+/* Does tq filter on any column of ticket_counts? */
+static bool has_counted_filter(const struct dk_ticket_query *tq)
+{
+    return tq->statuses.n_items || tq->priorities.n_items ||
+           tq->channels.n_items || tq->has_assignee || tq->has_group;
+}
+
+/* The same filters as ticket_filters, on ticket_counts c. */
+static void counter_filters(struct sqlb *b, const struct dk_ticket_query *tq)
+{
     if (tq->statuses.n_items) {
         sqlb_sql(b, " AND s.key");
         sqlb_in(b, &tq->statuses);
@@ -477,99 +646,109 @@ static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq)
         sqlb_in(b, &tq->priorities);
     }
     if (tq->channels.n_items) {
-        sqlb_sql(b, " AND t.channel");
+        sqlb_sql(b, " AND c.channel");
         sqlb_in(b, &tq->channels);
     }
-    if (tq->has_assignee && tq->assignee_id == 0) {
-        sqlb_sql(b, " AND t.assignee_id IS NULL");
-    } else if (tq->has_assignee) {
-        sqlb_sql(b, " AND t.assignee_id = ?");
+    if (tq->has_assignee) {
+        sqlb_sql(b, " AND c.assignee_id = ?");
         sqlb_i64(b, tq->assignee_id);
     }
-    if (tq->has_group && tq->group_id == 0) {
-        sqlb_sql(b, " AND t.group_id IS NULL");
-    } else if (tq->has_group) {
-        sqlb_sql(b, " AND t.group_id = ?");
+    if (tq->has_group) {
+        sqlb_sql(b, " AND c.group_id = ?");
         sqlb_i64(b, tq->group_id);
-    }
-    if (tq->requester_id) {
-        sqlb_sql(b, " AND t.requester_id = ?");
-        sqlb_i64(b, tq->requester_id);
-    }
-    for (size_t i = 0; i < tq->tags.n_items; i++) {
-        sqlb_sql(b, " AND EXISTS (SELECT 1 FROM ticket_tags tt "
-                    "WHERE tt.ticket_id = t.id AND tt.tag = ?)");
-        sqlb_text(b, tq->tags.items[i]);
-    }
-    if (tq->created_after_ms) {
-        sqlb_sql(b, " AND t.created_at > ?");
-        sqlb_i64(b, tq->created_after_ms);
-    }
-    if (tq->created_before_ms) {
-        sqlb_sql(b, " AND t.created_at < ?");
-        sqlb_i64(b, tq->created_before_ms);
-    }
-    if (tq->deadline_before_ms) {
-        sqlb_sql(b, " AND t.deadline IS NOT NULL AND t.deadline < ?");
-        sqlb_i64(b, tq->deadline_before_ms);
-    }
-    if (tq->is_unread_only) {
-        sqlb_sql(b, " AND (tr.seen_event_id IS NULL OR "
-                    "tr.seen_event_id < t.last_event_id)");
-    }
-    const struct dk_store_ops *ops = b->ops;
-    const char *expression =
-        tq->search ? ops->fts_expression(b->arena, tq->search) : NULL;
-    if (tq->search || tq->number_match) {
-        sqlb_sql(b, " AND (t.number = ?");
-        sqlb_i64(b, tq->number_match);
-        if (expression) {
-            sqlb_sql(b, " OR ");
-            sqlb_sql(b, ops->fts_ticket_sql);
-            sqlb_text(b, expression);
-            sqlb_sql(b, " OR t.id IN (");
-            sqlb_sql(b, ops->fts_message_sql);
-            sqlb_text(b, expression);
-            if (tq->is_internal_hidden) {
-                sqlb_sql(b, " AND m.kind <> 'note'");
-            }
-            sqlb_sql(b, ")");
-        }
-        sqlb_sql(b, ")");
     }
 }
 
-static enum dk_status count_tickets(struct dk_tx *tx,
-                                    const struct dk_ticket_query *tq,
-                                    int64_t *total, struct dk_err *err)
+static enum dk_status run_count(struct sqlb *b, struct dk_tx *tx, int64_t *out,
+                                struct dk_err *err)
 {
-    struct sqlb b;
-    sqlb_init(&b, tx);
-    sqlb_sql(&b, "SELECT COUNT(*)" TICKET_FROM);
-    sqlb_i64(&b, tq->reader_id);
-    ticket_filters(&b, tq);
     struct q q;
-    enum dk_status s = sqlb_open(&b, &q, tx, err);
+    enum dk_status s = sqlb_open(b, &q, tx, err);
     if (s != DK_OK) {
         return s;
     }
     bool has_row = false;
     s = q_step(&q, &has_row, err);
-    *total = has_row ? q_col_i64(&q, 0) : 0;
+    *out = has_row ? q_col_i64(&q, 0) : 0;
     q_close(&q);
     return s;
 }
 
-static enum dk_status build_list_sql(struct sqlb *b,
+/* Tickets matching every filter but unread: a sum over ticket_counts when
+ * it can answer, else a count over the matching rows (an index narrows
+ * them: requester, tag, dates, search). */
+static enum dk_status count_matching(struct dk_tx *tx,
                                      const struct dk_ticket_query *tq,
-                                     const struct sort_column *cols,
-                                     size_t n_cols, uint32_t signature,
-                                     struct dk_err *err)
+                                     int64_t *out, struct dk_err *err)
+{
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    if (is_countable(tq)) {
+        sqlb_sql(&b, "SELECT COALESCE(SUM(c.n), 0) FROM ticket_counts c"
+                     " JOIN statuses s ON s.id = c.status_id"
+                     " JOIN priorities p ON p.id = c.priority_id"
+                     " WHERE 1 = 1");
+        counter_filters(&b, tq);
+    } else {
+        sqlb_sql(&b, "SELECT COUNT(*) FROM tickets t WHERE 1 = 1");
+        ticket_filters(&b, tq, false);
+    }
+    return run_count(&b, tx, out, err);
+}
+
+/* Matching tickets the reader has seen up to their newest event: walked
+ * from the reader's read marks, far fewer than the tickets. */
+static enum dk_status count_read(struct dk_tx *tx,
+                                 const struct dk_ticket_query *tq, int64_t *out,
+                                 struct dk_err *err)
+{
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    sqlb_sql(&b,
+             "SELECT COUNT(*) FROM ticket_reads tr"
+             " JOIN tickets t ON t.id = tr.ticket_id"
+             " WHERE tr.user_id = ? AND tr.seen_event_id >= t.last_event_id");
+    sqlb_i64(&b, tq->reader_id);
+    ticket_filters(&b, tq, false);
+    return run_count(&b, tx, out, err);
+}
+
+/* The exact total from the count of every filter but unread, never a scan
+ * of every ticket for the dashboard's views: unread = matching − matching
+ * and read (issue 5). */
+static enum dk_status count_tickets(struct dk_tx *tx,
+                                    const struct dk_ticket_query *tq,
+                                    int64_t n_matching, int64_t *total,
+                                    struct dk_err *err)
+{
+    /* Unread with no other filter: one row of ticket_fresh_reads. */
+    static const char fresh_sql[] = "SELECT COALESCE(SUM(n), 0) "
+                                    "FROM ticket_fresh_reads WHERE user_id = ?";
+    int64_t n_read = 0;
+    enum dk_status s = DK_OK;
+    if (tq->is_unread_only && is_countable(tq) && !has_counted_filter(tq)) {
+        s = store_count(tx, fresh_sql, tq->reader_id, &n_read, err);
+    } else if (tq->is_unread_only) {
+        s = count_read(tx, tq, &n_read, err);
+    }
+    *total = n_matching - n_read;
+    return s;
+}
+
+static enum dk_status
+build_list_sql(struct sqlb *b, const struct dk_ticket_query *tq, bool is_walk,
+               const struct sort_column *cols, size_t n_cols,
+               uint32_t signature, struct dk_err *err)
 {
     sqlb_sql(b, "SELECT " TICKET_COLUMNS TICKET_FROM);
     sqlb_i64(b, tq->reader_id);
     sqlb_i64(b, tq->reader_id);
-    ticket_filters(b, tq);
+    sqlb_sql(b, " WHERE 1 = 1");
+    ticket_filters(b, tq, is_walk);
+    if (tq->is_unread_only) {
+        sqlb_sql(b, " AND (tr.seen_event_id IS NULL OR "
+                    "tr.seen_event_id < t.last_event_id)");
+    }
     if (tq->cursor) {
         const char *values[DK_MAX_SORT_KEYS * 2 + 1];
         enum dk_status s = store_cursor_decode(b->arena, tq->cursor, signature,
@@ -591,46 +770,314 @@ static enum dk_status build_list_sql(struct sqlb *b,
     return DK_OK;
 }
 
+/* Should the page walk the sort's index, checking the filters on each row,
+ * rather than let a filter's index find every match and sort them? Walking
+ * reads about limit × tickets / matching rows, the other way about
+ * matching rows: walk when that is fewer. The exact match count is already
+ * known (it is the total), so this holds without planner statistics; the
+ * newest number stands in for the number of tickets. */
+static enum dk_status walks_sort_index(struct dk_tx *tx,
+                                       const struct dk_ticket_query *tq,
+                                       int64_t n_matching, bool *out,
+                                       struct dk_err *err)
+{
+    static const char sql[] = "SELECT COALESCE(MAX(number), 0) FROM tickets";
+    int64_t n_tickets = 0;
+    enum dk_status s = store_count(tx, sql, 0, &n_tickets, err);
+    /* Only a single key (then number) is served by an index all the way;
+     * after a multi-key sort's first key, each tied group would be read
+     * whole and sorted. A filter's index often narrows less than the
+     * match count says (one filter of several): hence the factor 4. */
+    *out = s == DK_OK && !tq->search && tq->n_sort == 1 &&
+           4.0 * (double)n_matching * (double)n_matching >
+               (double)(tq->limit + 1) * (double)n_tickets;
+    return s;
+}
+
+/* Runs the page query: limit + 1 rows, the last only telling that there is
+ * a next page. */
+static enum dk_status read_page(struct dk_tx *tx, struct sqlb *b,
+                                unsigned limit, struct dk_ticket_page *out,
+                                struct dk_err *err)
+{
+    struct q q;
+    enum dk_status s = sqlb_open(b, &q, tx, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    out->items = dk_arena_calloc(tx->arena, limit + 1, sizeof(*out->items));
+    while (q_next(&q, &s, err)) {
+        read_ticket(&q, &out->items[out->n_items++]);
+    }
+    q_close(&q);
+    return s;
+}
+
+static void set_next_cursor(struct dk_tx *tx, const struct dk_ticket_query *tq,
+                            const struct sort_column *cols, size_t n_cols,
+                            uint32_t signature, struct dk_ticket_page *out)
+{
+    if (out->n_items <= tq->limit) {
+        return;
+    }
+    out->n_items = tq->limit;
+    const struct dk_ticket *last = &out->items[tq->limit - 1];
+    const char *values[DK_MAX_SORT_KEYS * 2 + 1];
+    for (size_t i = 0; i < n_cols; i++) {
+        values[i] = sort_value(tx->arena, &cols[i], last);
+    }
+    out->next_cursor =
+        store_cursor_encode(tx->arena, signature, values, n_cols);
+}
+
+/* ---- search, newest first ----
+ *
+ * The default order of a search walks the search index itself from the
+ * newest match, joining ticket rows only as far as the page goes, instead
+ * of collecting every match first (a common word is in a third of all
+ * tickets). Subject and description matches (part A) come in ticket id
+ * order; message matches (part B) do not, so B is asked only for tickets
+ * newer than the last row A brought: older ones cannot make the page. Ids
+ * and numbers grow together, so id order is number order. */
+
+/* The rows of one part, newest first. */
+struct search_part {
+    struct dk_ticket *items;
+    size_t n_items;
+};
+
+/* Tickets newer than part A's last row past which part B stops narrowing
+ * message matches by message id. */
+enum { MAX_NEWER_TICKETS = 10000 };
+
+static const struct sort_column newest_cols[] = {{"t.id", false, true}};
+
+static bool is_newest_search(const struct dk_ticket_query *tq)
+{
+    return tq->search && tq->n_sort == 1 &&
+           tq->sort[0].field == DK_TICKET_SORT_NUMBER &&
+           tq->sort[0].is_descending;
+}
+
+/* "SELECT <ticket columns> <from> <joins>" with the reader bound. */
+static void select_tickets(struct sqlb *b, const struct dk_ticket_query *tq,
+                           const char *from)
+{
+    sqlb_sql(b, "SELECT " TICKET_COLUMNS);
+    sqlb_i64(b, tq->reader_id);
+    sqlb_sql(b, from);
+    sqlb_sql(b, TICKET_JOINS);
+    sqlb_i64(b, tq->reader_id);
+}
+
+/* The filters, unread, "key < before_id" (a later page) and the order. */
+static void finish_part(struct sqlb *b, const struct dk_ticket_query *tq,
+                        const char *key, int64_t before_id)
+{
+    /* The walk drives: no filter index may take over. */
+    row_filters(b, tq, true);
+    if (tq->is_unread_only) {
+        sqlb_sql(b, " AND (tr.seen_event_id IS NULL OR "
+                    "tr.seen_event_id < t.last_event_id)");
+    }
+    if (before_id) {
+        dk_buf_appendf(&b->sql, " AND %s < ?", key);
+        sqlb_i64(b, before_id);
+    }
+    dk_buf_appendf(&b->sql, " ORDER BY %s DESC LIMIT ?", key);
+    sqlb_i64(b, (int64_t)tq->limit + 1);
+}
+
+static enum dk_status run_part(struct dk_tx *tx, struct sqlb *b,
+                               const struct dk_ticket_query *tq,
+                               struct search_part *out, struct dk_err *err)
+{
+    struct dk_ticket_page page;
+    memset(&page, 0, sizeof(page));
+    enum dk_status s = read_page(tx, b, tq->limit, &page, err);
+    out->items = page.items;
+    out->n_items = page.n_items;
+    return s;
+}
+
+/* Part A: subject and description matches. */
+static enum dk_status search_tickets(struct dk_tx *tx,
+                                     const struct dk_ticket_query *tq,
+                                     const char *expression, int64_t before_id,
+                                     struct search_part *out,
+                                     struct dk_err *err)
+{
+    const struct dk_store_ops *ops = tx->store->ops;
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    select_tickets(&b, tq, ops->fts_newest_from);
+    sqlb_sql(&b, " WHERE ");
+    sqlb_sql(&b, ops->fts_newest_match);
+    sqlb_text(&b, expression);
+    finish_part(&b, tq, ops->fts_newest_key, before_id);
+    return run_part(tx, &b, tq, out, err);
+}
+
+/* Part B: tickets newer than after_id with a matching message, or the
+ * number searched for. Their
+ * messages are all newer than the oldest message of a ticket past after_id,
+ * which lets the search index skip the older ones. */
+static enum dk_status
+search_messages(struct dk_tx *tx, const struct dk_ticket_query *tq,
+                const char *expression, int64_t after_id, int64_t before_id,
+                struct search_part *out, struct dk_err *err)
+{
+    /* +id: the (ticket_id, id) index narrows to the newer tickets; worth
+     * reading only while they are few (a common word). When they are many
+     * (a rare word), the word's own message matches are few. */
+    static const char oldest_sql[] =
+        "SELECT COALESCE(MIN(+id), 0) FROM messages WHERE ticket_id > ?";
+    static const char newest_sql[] = "SELECT COALESCE(MAX(id), 0) FROM tickets";
+    int64_t oldest_id = 0;
+    int64_t newest_id = 0;
+    enum dk_status s = store_count(tx, newest_sql, 0, &newest_id, err);
+    if (s == DK_OK && after_id && newest_id - after_id <= MAX_NEWER_TICKETS) {
+        s = store_count(tx, oldest_sql, after_id, &oldest_id, err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    select_tickets(&b, tq, " FROM tickets t");
+    sqlb_sql(&b, " WHERE t.id IN (");
+    message_matches(&b, tq, expression);
+    dk_buf_appendf(&b.sql, " AND %s >= ? AND m.ticket_id > ?",
+                   tx->store->ops->fts_message_id);
+    sqlb_i64(&b, oldest_id);
+    sqlb_i64(&b, after_id);
+    sqlb_sql(&b, " UNION SELECT id FROM tickets WHERE number = ?)"
+                 " AND t.id > ?");
+    sqlb_i64(&b, tq->number_match);
+    sqlb_i64(&b, after_id);
+    finish_part(&b, tq, "t.id", before_id);
+    return run_part(tx, &b, tq, out, err);
+}
+
+/* Merges two newest-first parts into out, without repeats, up to
+ * limit + 1 rows. */
+static void merge_parts(struct dk_arena *arena, const struct search_part *a,
+                        const struct search_part *b, unsigned limit,
+                        struct dk_ticket_page *out)
+{
+    size_t i = 0;
+    size_t j = 0;
+    struct dk_ticket *merged =
+        dk_arena_calloc(arena, limit + 1, sizeof(*merged));
+    out->items = merged;
+    struct dk_ticket *from_a = a->items;
+    struct dk_ticket *from_b = b->items;
+    out->n_items = 0;
+    while (out->n_items <= limit && (i < a->n_items || j < b->n_items)) {
+        bool is_a =
+            j >= b->n_items || (i < a->n_items && from_a[i].id >= from_b[j].id);
+        struct dk_ticket next = is_a ? from_a[i] : from_b[j];
+        if (is_a && j < b->n_items && from_b[j].id == next.id) {
+            j++;
+        }
+        i += is_a;
+        j += !is_a;
+        merged[out->n_items++] = next;
+    }
+}
+
+/* The id after which a later page starts (0: the first page). */
+static enum dk_status decode_newest_cursor(struct dk_tx *tx,
+                                           const struct dk_ticket_query *tq,
+                                           uint32_t signature, int64_t *out,
+                                           struct dk_err *err)
+{
+    const char *values[1] = {NULL};
+    *out = 0;
+    if (!tq->cursor) {
+        return DK_OK;
+    }
+    enum dk_status s =
+        store_cursor_decode(tx->arena, tq->cursor, signature, values, 1, err);
+    if (s == DK_OK &&
+        (!values[0] || !dk_parse_i64(dk_str_cstr(values[0]), out) ||
+         *out <= 0)) {
+        return dk_fail(err, DK_INVALID, "cursor",
+                       "invalid cursor for this query");
+    }
+    return s;
+}
+
+/* One page of a search in the default order; out->total is already set. */
+static enum dk_status search_newest(struct dk_tx *tx,
+                                    const struct dk_ticket_query *tq,
+                                    const char *expression,
+                                    struct dk_ticket_page *out,
+                                    struct dk_err *err)
+{
+    uint32_t signature = sort_signature(newest_cols, 1);
+    int64_t before_id = 0;
+    struct search_part a = {NULL, 0};
+    struct search_part b = {NULL, 0};
+    enum dk_status s = decode_newest_cursor(tx, tq, signature, &before_id, err);
+    if (s == DK_OK) {
+        s = search_tickets(tx, tq, expression, before_id, &a, err);
+    }
+    if (s == DK_OK) {
+        int64_t after_id = a.n_items > tq->limit ? a.items[tq->limit].id : 0;
+        s = search_messages(tx, tq, expression, after_id, before_id, &b, err);
+    }
+    if (s != DK_OK) {
+        return s;
+    }
+    merge_parts(tx->arena, &a, &b, tq->limit, out);
+    set_next_cursor(tx, tq, newest_cols, 1, signature, out);
+    return DK_OK;
+}
+
+/* The page in any other case: filters and keyset in SQL, one query. */
+static enum dk_status
+list_sorted(struct dk_tx *tx, const struct dk_ticket_query *tq,
+            int64_t n_matching, struct dk_ticket_page *out, struct dk_err *err)
+{
+    struct sort_column cols[DK_MAX_SORT_KEYS * 2 + 1];
+    size_t n_cols = sort_columns(tq, cols);
+    uint32_t signature = sort_signature(cols, n_cols);
+    bool is_walk = false;
+    enum dk_status s = walks_sort_index(tx, tq, n_matching, &is_walk, err);
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    if (s == DK_OK) {
+        s = build_list_sql(&b, tq, is_walk, cols, n_cols, signature, err);
+    }
+    if (s == DK_OK && out->total > 0) {
+        s = read_page(tx, &b, tq->limit, out, err);
+    }
+    if (s == DK_OK) {
+        set_next_cursor(tx, tq, cols, n_cols, signature, out);
+    }
+    return s;
+}
+
 enum dk_status dk_store_ticket_list(struct dk_tx *tx,
                                     const struct dk_ticket_query *tq,
                                     struct dk_ticket_page *out,
                                     struct dk_err *err)
 {
     memset(out, 0, sizeof(*out));
-    struct sort_column cols[DK_MAX_SORT_KEYS * 2 + 1];
-    size_t n_cols = sort_columns(tq, cols);
-    uint32_t signature = sort_signature(cols, n_cols);
-    struct sqlb b;
-    sqlb_init(&b, tx);
-    enum dk_status s = build_list_sql(&b, tq, cols, n_cols, signature, err);
+    int64_t n_matching = 0;
+    enum dk_status s = count_matching(tx, tq, &n_matching, err);
     if (s == DK_OK) {
-        s = count_tickets(tx, tq, &out->total, err);
+        s = count_tickets(tx, tq, n_matching, &out->total, err);
     }
-    struct q q;
-    if (s != DK_OK) {
-        return s;
-    }
-    s = sqlb_open(&b, &q, tx, err);
-    if (s != DK_OK) {
-        return s;
-    }
-    out->items = dk_arena_calloc(tx->arena, tq->limit + 1, sizeof(*out->items));
-    while (q_next(&q, &s, err)) {
-        read_ticket(&q, &out->items[out->n_items++]);
-    }
-    q_close(&q);
-    if (s != DK_OK) {
-        return s;
-    }
-    if (out->n_items > tq->limit) {
-        out->n_items = tq->limit;
-        const struct dk_ticket *last = &out->items[tq->limit - 1];
-        const char *values[DK_MAX_SORT_KEYS * 2 + 1];
-        for (size_t i = 0; i < n_cols; i++) {
-            values[i] = sort_value(tx->arena, &cols[i], last);
-        }
-        out->next_cursor =
-            store_cursor_encode(tx->arena, signature, values, n_cols);
+    const char *expression =
+        is_newest_search(tq)
+            ? tx->store->ops->fts_expression(tx->arena, tq->search)
+            : NULL;
+    if (s == DK_OK && expression) {
+        s = search_newest(tx, tq, expression, out, err);
+    } else if (s == DK_OK) {
+        s = list_sorted(tx, tq, n_matching, out, err);
     }
     for (size_t i = 0; i < out->n_items && s == DK_OK; i++) {
         if (!tq->reader_id) {

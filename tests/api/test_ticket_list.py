@@ -514,3 +514,33 @@ def test_search_combines_with_filters(server, agent, multilingual):
     assert search(agent, "привет", tag=tag, status="waiting") == \
         [t["ru"]["number"]]
     assert search(agent, "привет", tag=tag, status="todo") == []
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_search_pages_mix_ticket_and_message_matches(server, agent, customer,
+                                                     customer_user, limit):
+    """Newest first walks subject/description matches and message matches
+    separately (docs/architecture.md, Search): every page size gives the
+    same tickets, once each, newest first, and the total counts them."""
+    word = unique("mixed")
+    made = []
+    for i in range(7):
+        in_text = i % 3 != 1
+        t = agent.create_ticket(requester_id=customer_user["id"],
+                                subject="%s %d" % (word if in_text else "x",
+                                                   i))
+        made.append(t)
+    # Messages on old tickets (one of them matching twice) and a note.
+    agent.post_message(made[1]["number"], "reply with %s" % word)
+    agent.post_message(made[0]["number"], "again %s" % word)
+    agent.post_message(made[4]["number"], "note on %s" % word, kind="note")
+    expected = sorted((t["number"] for i, t in enumerate(made)
+                       if i % 3 != 1 or i in (1, 4)), reverse=True)
+    eventually_found(agent, word, made[1]["number"])
+    eventually_found(agent, word, made[4]["number"])
+    got = agent.all_tickets(q=word, limit=limit)
+    assert numbers(got) == expected
+    assert agent.list_tickets(q=word, limit=limit)["total"] == len(expected)
+    # A customer never finds a ticket through a note.
+    seen = numbers(customer.all_tickets(q=word, limit=limit))
+    assert seen == [n for n in expected if n != made[4]["number"]]
