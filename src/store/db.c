@@ -506,6 +506,16 @@ void sqlb_in(struct sqlb *b, const struct dk_strs *items)
     sqlb_sql(b, ")");
 }
 
+void sqlb_in_i64(struct sqlb *b, const int64_t *items, size_t n_items)
+{
+    sqlb_sql(b, " IN (");
+    for (size_t i = 0; i < n_items; i++) {
+        sqlb_sql(b, i ? ", ?" : "?");
+        sqlb_i64(b, items[i]);
+    }
+    sqlb_sql(b, ")");
+}
+
 enum dk_status sqlb_open(struct sqlb *b, struct q *q, struct dk_tx *tx,
                          struct dk_err *err)
 {

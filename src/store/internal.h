@@ -202,6 +202,8 @@ void sqlb_i64(struct sqlb *b, int64_t v); /* appends a value, no text */
 void sqlb_text(struct sqlb *b, const char *v);
 /* Appends " IN (?, ?, …)" with the items bound. */
 void sqlb_in(struct sqlb *b, const struct dk_strs *items);
+/* Appends " IN (?, ?, …)" with the integers bound; n_items > 0. */
+void sqlb_in_i64(struct sqlb *b, const int64_t *items, size_t n_items);
 /* Prepares the statement (not cached) and binds every value. */
 DK_MUST_USE enum dk_status sqlb_open(struct sqlb *b, struct q *q,
                                      struct dk_tx *tx, struct dk_err *err);

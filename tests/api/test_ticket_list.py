@@ -544,3 +544,23 @@ def test_search_pages_mix_ticket_and_message_matches(server, agent, customer,
     # A customer never finds a ticket through a note.
     seen = numbers(customer.all_tickets(q=word, limit=limit))
     assert seen == [n for n in expected if n != made[4]["number"]]
+
+
+def test_every_item_of_a_page_has_its_own_tags_and_followers(server, admin,
+                                                            agent, agent_user):
+    """A page reads the tags and followers of all its tickets in one query
+    each; every ticket must still get exactly its own."""
+    other = server.create_user(kind="agent")
+    tag = unique("own")
+    made = []
+    for i in range(7):
+        followers = [[], [agent_user["id"]], [other["id"]],
+                     [agent_user["id"], other["id"]]][i % 4]
+        made.append(agent.create_ticket(
+            subject="sets %d" % i, tags=[tag, "n%d" % i] if i % 3 else [tag],
+            follower_ids=followers))
+    page = agent.get("/tickets?tag=%s&sort=number&limit=500" % tag).json()
+    assert [t["number"] for t in page["items"]] == [t["number"] for t in made]
+    for listed, created in zip(page["items"], made):
+        assert listed["tags"] == created["tags"]
+        assert listed["followers"] == created["followers"]
