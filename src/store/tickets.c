@@ -133,26 +133,31 @@ static struct dk_ticket *page_ticket(struct dk_ticket *items, size_t n,
     return NULL;
 }
 
-static int64_t *page_ids(struct dk_tx *tx, const struct dk_ticket *items,
-                         size_t n)
+/* Opens "head IN (the page's ticket ids) tail". */
+static enum dk_status open_page_query(struct dk_tx *tx, const char *head,
+                                      const struct dk_ticket *items, size_t n,
+                                      const char *tail, struct q *q,
+                                      struct dk_err *err)
 {
     int64_t *ids = dk_arena_calloc(tx->arena, n, sizeof(*ids));
     for (size_t i = 0; i < n; i++) {
         ids[i] = items[i].id;
     }
-    return ids;
+    struct sqlb b;
+    sqlb_init(&b, tx);
+    sqlb_sql(&b, head);
+    sqlb_in_i64(&b, ids, n);
+    sqlb_sql(&b, tail);
+    return sqlb_open(&b, q, tx, err);
 }
 
 static enum dk_status read_page_tags(struct dk_tx *tx, struct dk_ticket *items,
                                      size_t n, struct dk_err *err)
 {
-    struct sqlb b;
-    sqlb_init(&b, tx);
-    sqlb_sql(&b, "SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id");
-    sqlb_in_i64(&b, page_ids(tx, items, n), n);
-    sqlb_sql(&b, " ORDER BY ticket_id, tag");
     struct q q;
-    enum dk_status s = sqlb_open(&b, &q, tx, err);
+    enum dk_status s = open_page_query(
+        tx, "SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id", items, n,
+        " ORDER BY ticket_id, tag", &q, err);
     if (s != DK_OK) {
         return s;
     }
@@ -171,14 +176,12 @@ static enum dk_status read_page_followers(struct dk_tx *tx,
                                           struct dk_ticket *items, size_t n,
                                           struct dk_err *err)
 {
-    struct sqlb b;
-    sqlb_init(&b, tx);
-    sqlb_sql(&b, "SELECT f.ticket_id, u.id, u.name FROM ticket_followers f "
-                 "JOIN users u ON u.id = f.user_id WHERE f.ticket_id");
-    sqlb_in_i64(&b, page_ids(tx, items, n), n);
-    sqlb_sql(&b, " ORDER BY f.ticket_id, u.id");
     struct q q;
-    enum dk_status s = sqlb_open(&b, &q, tx, err);
+    enum dk_status s = open_page_query(
+        tx,
+        "SELECT f.ticket_id, u.id, u.name FROM ticket_followers f "
+        "JOIN users u ON u.id = f.user_id WHERE f.ticket_id",
+        items, n, " ORDER BY f.ticket_id, u.id", &q, err);
     if (s != DK_OK) {
         return s;
     }
