@@ -5,7 +5,7 @@
 // Everything goes through the public API (js/api.js); nothing is private.
 
 import { render } from "/vendor/preact.mjs";
-import { useEffect, useRef, useState, useCallback } from "/vendor/hooks.mjs";
+import { useEffect, useState, useCallback } from "/vendor/hooks.mjs";
 import { api, onUnauthorized } from "./js/api.js";
 import { t, onLanguage, language, setLanguage, LANGUAGES } from "./js/i18n.js";
 import {
@@ -17,7 +17,7 @@ import {
   errorText,
   Avatar,
   isAgent,
-  useDismiss,
+  usePopover,
   coalesce,
 } from "./js/ui.js";
 import { startLive, stopLive, onEvent, onLiveState, liveState } from "./js/live.js";
@@ -171,9 +171,7 @@ function Availability({ me, onChange }) {
 }
 
 function Account({ me, onSignOut, onMe }) {
-  const [open, setOpen] = useState(false);
-  const box = useRef(null);
-  useDismiss(open, () => setOpen(false), box);
+  const { open, setOpen, box } = usePopover();
   return html`<div class="account" ref=${box}>
     <button
       type="button"

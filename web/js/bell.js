@@ -2,10 +2,10 @@
 // notifications and the list of what concerns me (live.js decides what
 // that is). Browser notifications are asked for here, never at load.
 
-import { useEffect, useRef, useState } from "/vendor/hooks.mjs";
+import { useEffect, useState } from "/vendor/hooks.mjs";
 import { notifications } from "./live.js";
 import { t, formatRelative } from "./i18n.js";
-import { html, useDismiss } from "./ui.js";
+import { html, usePopover } from "./ui.js";
 import { navigate } from "./router.js";
 
 function permissionState() {
@@ -14,11 +14,9 @@ function permissionState() {
 
 export function NotificationBell() {
   const [items, setItems] = useState([]);
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, box } = usePopover();
   const [permission, setPermission] = useState(permissionState());
   useEffect(() => notifications.subscribe((list) => setItems([...list])), []);
-  const box = useRef(null);
-  useDismiss(open, () => setOpen(false), box);
 
   const unread = items.filter((n) => !n.read).length;
   const label = unread

@@ -20,7 +20,7 @@ import {
   statusOf,
   fromLocalInput,
   CHANNELS,
-  useDismiss,
+  usePopover,
   useLiveRefresh,
 } from "./ui.js";
 import { navigate } from "./router.js";
@@ -289,9 +289,7 @@ function SortHeader({ column, sort, onSort }) {
 }
 
 function RowMenu({ ticket, onEdit, onDelete }) {
-  const [open, setOpen] = useState(false);
-  const box = useRef(null);
-  useDismiss(open, () => setOpen(false), box);
+  const { open, setOpen, box } = usePopover();
   useEffect(() => {
     const first = open && box.current && box.current.querySelector("[role=menuitem]");
     if (first) {

@@ -173,6 +173,14 @@ export function useDismiss(open, close, box) {
   }, [open]);
 }
 
+// A popover's state: open or not, its box (for useDismiss) and the setter.
+export function usePopover() {
+  const [open, setOpen] = useState(false);
+  const box = useRef(null);
+  useDismiss(open, () => setOpen(false), box);
+  return { open, setOpen, box };
+}
+
 // Runs fn at most once per ms however often schedule() is called, and never
 // later than ms after the first call: live refreshes stay within a second
 // in a busy help desk instead of being pushed back by every new event.
