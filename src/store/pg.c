@@ -131,6 +131,21 @@ static enum dk_status pg_connect(const struct dk_store_config *config,
                        "cannot connect to PostgreSQL (see the log)");
     }
     PQsetNoticeProcessor(conn->pg, quiet_notices, NULL);
+    /* Our queries name the driving table first and join lookups after it;
+     * letting the planner reorder those joins cost 35-50 ms of planning for
+     * a ticket page (7 relations, many indexes) that runs in ~1 ms:
+     * measured at 20k tickets, 40-52 ms → 1.6-4 ms planning, same plan. */
+    PGresult *res = PQexec(conn->pg, "SET join_collapse_limit = 1");
+    bool is_set = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!is_set) {
+        dk_log_error("store: cannot configure the PostgreSQL session: %s",
+                     PQerrorMessage(conn->pg));
+        PQfinish(conn->pg);
+        free(conn);
+        return dk_fail(err, DK_BUSY, NULL,
+                       "cannot connect to PostgreSQL (see the log)");
+    }
     *out = conn;
     return DK_OK;
 }
