@@ -356,6 +356,18 @@ static enum dk_status add_ticket(struct dk_tx *tx, struct load *l, int64_t i,
 }
 
 /* Tickets [from, to) in one transaction; its arena dies with it. */
+/* Commits when s is DK_OK (returning the commit's status), else rolls back
+ * (returning s). */
+static enum dk_status end_tx(struct dk_tx *tx, enum dk_status s,
+                             struct dk_err *err)
+{
+    if (s != DK_OK) {
+        dk_store_rollback(tx);
+        return s;
+    }
+    return dk_store_commit(tx, err);
+}
+
 static enum dk_status add_batch(struct load *l, int64_t from, int64_t to,
                                 struct dk_err *err)
 {
@@ -367,11 +379,7 @@ static enum dk_status add_batch(struct load *l, int64_t from, int64_t to,
     for (int64_t i = from; s == DK_OK && i < to; i++) {
         s = add_ticket(tx, l, i, err);
     }
-    if (s == DK_OK) {
-        s = dk_store_commit(tx, err);
-    } else {
-        dk_store_rollback(tx);
-    }
+    s = end_tx(tx, s, err);
     dk_arena_release(&arena);
     return s;
 }
@@ -386,11 +394,7 @@ static enum dk_status run_people(struct load *l, struct dk_err *err)
     if (s == DK_OK) {
         s = add_people(tx, l, err);
     }
-    if (s == DK_OK) {
-        s = dk_store_commit(tx, err);
-    } else {
-        dk_store_rollback(tx);
-    }
+    s = end_tx(tx, s, err);
     dk_arena_release(&arena);
     return s;
 }

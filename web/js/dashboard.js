@@ -7,7 +7,7 @@
 import { useEffect, useState, useCallback } from "/vendor/hooks.mjs";
 import { api } from "./api.js";
 import { t, formatNumber, enumName } from "./i18n.js";
-import { html, useSession, isAgent, Avatar, useLiveRefresh } from "./ui.js";
+import { html, useSession, isAgent, isSupervisor, Avatar, useLiveRefresh } from "./ui.js";
 import { unresolvedKeys, ticketsHref } from "./tickets.js";
 
 const TEAM_LIMIT = 50;
@@ -121,11 +121,11 @@ export function Dashboard() {
   const { ref, me } = useSession();
   const [counts, setCounts] = useState(null);
   const [team, setTeam] = useState(null);
-  const isSupervisor = me.role === "admin" || me.role === "supervisor";
+  const supervises = isSupervisor(me);
 
   const load = useCallback(async () => {
     setCounts(await loadCounts(ref, me));
-    if (isSupervisor) {
+    if (supervises) {
       setTeam(await loadTeam(ref));
     }
   }, [ref, me]);
@@ -174,6 +174,6 @@ export function Dashboard() {
       <${Bars} id="by-status" title=${t("dashboard.by_status")} rows=${byStatus} />
       <${Bars} id="by-priority" title=${t("dashboard.by_priority")} rows=${byPriority} />
     </div>
-    ${isSupervisor && html`<${Team} team=${team} />`}
+    ${supervises && html`<${Team} team=${team} />`}
   </div>`;
 }

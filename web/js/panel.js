@@ -20,6 +20,7 @@ import {
   toast,
   errorText,
   isAgent,
+  isSupervisor,
   statusOf,
   priorityOf,
   toLocalInput,
@@ -697,7 +698,7 @@ export function TicketPanel({ number, onClose, onEdit, onDelete, onLoaded, behin
         html`<button type="button" class="button small" onClick=${() => onEdit(ticket)}>
             ${t("action.edit")}
           </button>
-          ${(me.role === "admin" || me.role === "supervisor") &&
+          ${isSupervisor(me) &&
           html`<button type="button" class="button small danger-outline" onClick=${() => onDelete(ticket)}>
             ${t("action.delete")}
           </button>`}`}

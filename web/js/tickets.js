@@ -17,6 +17,7 @@ import {
   toast,
   errorText,
   isAgent,
+  isSupervisor,
   statusOf,
   fromLocalInput,
   CHANNELS,
@@ -297,7 +298,7 @@ function RowMenu({ ticket, onEdit, onDelete }) {
     }
   }, [open]);
   const { me } = useSession();
-  const canDelete = me.role === "admin" || me.role === "supervisor";
+  const canDelete = isSupervisor(me);
   return html`<div class="row-menu" ref=${box}>
     <button
       type="button"

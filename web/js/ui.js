@@ -45,6 +45,12 @@ export function isAgent(user) {
   return user && user.kind === "agent";
 }
 
+// Admins and supervisors: they may delete tickets (the default rights of
+// shared/API.md; configurable rights come with /roles) and see the team.
+export function isSupervisor(user) {
+  return user && (user.role === "admin" || user.role === "supervisor");
+}
+
 // A colored pill that is a native <select>: one click opens the picker,
 // the keyboard works, and a screen reader announces label and value.
 export function StatusPicker({ value, onChange, label, disabled }) {
