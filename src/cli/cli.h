@@ -21,6 +21,12 @@ struct dk_config {
     const char *db;          /* default ./docket.db */
     const char *pg;          /* PostgreSQL URI or conninfo; NULL: SQLite */
     int64_t threads;         /* default 4 */
+    const char *smtp;        /* relay URL; NULL: replies stay queued */
+    const char *mail_from;   /* default support@localhost */
+    int64_t outbox_lease_ms; /* 0: the defaults of src/jobs/jobs.h */
+    int64_t outbox_retry_ms;
+    int64_t outbox_attempts;
+    int64_t outbox_poll_ms;
     const char *admin_email; /* first start only */
     const char *admin_password;
     bool is_shape_checked; /* DOCKET_CHECK_SHAPES=1 (test builds) */

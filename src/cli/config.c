@@ -15,38 +15,99 @@ struct option_def {
     const char *key;  /* config file key */
 };
 
-static const struct option_def options[] = {
-    {"--listen", "DOCKET_LISTEN", "listen"},
-    {"--db", "DOCKET_DB", "db"},
-    {"--threads", "DOCKET_THREADS", "threads"},
-    {"--pg", "DOCKET_PG", "pg"},
+enum option_index {
+    OPT_LISTEN,
+    OPT_DB,
+    OPT_THREADS,
+    OPT_PG,
+    OPT_SMTP,
+    OPT_MAIL_FROM,
+    OPT_OUTBOX_LEASE_MS,
+    OPT_OUTBOX_RETRY_MS,
+    OPT_OUTBOX_ATTEMPTS,
+    OPT_OUTBOX_POLL_MS,
 };
 
-/* Stores value for option index i unless already set. */
+static const struct option_def options[] = {
+    [OPT_LISTEN] = {"--listen", "DOCKET_LISTEN", "listen"},
+    [OPT_DB] = {"--db", "DOCKET_DB", "db"},
+    [OPT_THREADS] = {"--threads", "DOCKET_THREADS", "threads"},
+    [OPT_PG] = {"--pg", "DOCKET_PG", "pg"},
+    [OPT_SMTP] = {"--smtp", "DOCKET_SMTP", "smtp"},
+    [OPT_MAIL_FROM] = {"--mail-from", "DOCKET_MAIL_FROM", "mail_from"},
+    [OPT_OUTBOX_LEASE_MS] = {"--outbox-lease-ms", "DOCKET_OUTBOX_LEASE_MS",
+                             "outbox_lease_ms"},
+    [OPT_OUTBOX_RETRY_MS] = {"--outbox-retry-ms", "DOCKET_OUTBOX_RETRY_MS",
+                             "outbox_retry_ms"},
+    [OPT_OUTBOX_ATTEMPTS] = {"--outbox-attempts", "DOCKET_OUTBOX_ATTEMPTS",
+                             "outbox_attempts"},
+    [OPT_OUTBOX_POLL_MS] = {"--outbox-poll-ms", "DOCKET_OUTBOX_POLL_MS",
+                            "outbox_poll_ms"},
+};
+
+/* Sets *slot to value unless already set; value must not be empty. */
+static enum dk_status set_text(const char **slot, const char *key,
+                               const char *value, const char *where,
+                               struct dk_err *err)
+{
+    if (*slot) {
+        return DK_OK;
+    }
+    if (!*value) {
+        return dk_fail(err, DK_INVALID, key, "%s: '%s' is empty", where, key);
+    }
+    *slot = value;
+    return DK_OK;
+}
+
+/* Sets *slot to the integer value (min..max) unless already set. */
+static enum dk_status set_int(int64_t *slot, const char *key, const char *value,
+                              int64_t min, int64_t max, const char *where,
+                              struct dk_err *err)
+{
+    if (*slot) {
+        return DK_OK;
+    }
+    int64_t n = 0;
+    if (!dk_parse_i64(dk_str_cstr(value), &n) || n < min || n > max) {
+        return dk_fail(err, DK_INVALID, key,
+                       "%s: '%s' must be %lld–%lld, not '%s'", where, key,
+                       (long long)min, (long long)max, value);
+    }
+    *slot = n;
+    return DK_OK;
+}
+
+/* Stores value for option i unless already set. */
 static enum dk_status set_option(struct dk_config *c, size_t i,
                                  const char *value, const char *where,
                                  struct dk_err *err)
 {
-    if (i == 0 && !c->listen) {
-        c->listen = value;
-    } else if (i == 1 && !c->db) {
-        if (!*value) {
-            return dk_fail(err, DK_INVALID, "db", "%s: 'db' is empty", where);
-        }
-        c->db = value;
-    } else if (i == 3 && !c->pg) {
-        if (!*value) {
-            return dk_fail(err, DK_INVALID, "pg", "%s: 'pg' is empty", where);
-        }
-        c->pg = value;
-    } else if (i == 2 && !c->threads) {
-        int64_t n = 0;
-        if (!dk_parse_i64(dk_str_cstr(value), &n) || n < 1 || n > 64) {
-            return dk_fail(err, DK_INVALID, "threads",
-                           "%s: 'threads' must be 1–64, not '%s'", where,
-                           value);
-        }
-        c->threads = n;
+    const char *key = options[i].key;
+    const int64_t day_ms = 24 * 60 * 60 * 1000;
+    switch ((enum option_index)i) {
+    case OPT_LISTEN:
+        return set_text(&c->listen, key, value, where, err);
+    case OPT_DB:
+        return set_text(&c->db, key, value, where, err);
+    case OPT_PG:
+        return set_text(&c->pg, key, value, where, err);
+    case OPT_SMTP:
+        return set_text(&c->smtp, key, value, where, err);
+    case OPT_MAIL_FROM:
+        return set_text(&c->mail_from, key, value, where, err);
+    case OPT_THREADS:
+        return set_int(&c->threads, key, value, 1, 64, where, err);
+    case OPT_OUTBOX_LEASE_MS:
+        return set_int(&c->outbox_lease_ms, key, value, 100, day_ms, where,
+                       err);
+    case OPT_OUTBOX_RETRY_MS:
+        return set_int(&c->outbox_retry_ms, key, value, 1, day_ms, where, err);
+    case OPT_OUTBOX_ATTEMPTS:
+        return set_int(&c->outbox_attempts, key, value, 1, 1000, where, err);
+    case OPT_OUTBOX_POLL_MS:
+        return set_int(&c->outbox_poll_ms, key, value, 10, 60 * 60 * 1000,
+                       where, err);
     }
     return DK_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "core/core.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 
 static void print_serve_help(FILE *out)
 {
@@ -24,9 +25,25 @@ static void print_serve_help(FILE *out)
         "default 4)\n"
         "  --pg URI            use PostgreSQL instead of SQLite (DOCKET_PG;\n"
         "                      e.g. postgresql://docket@127.0.0.1/docket)\n"
-        "  --config FILE       'key = value' file with listen, db, "
-        "threads\n"
-        "                      (DOCKET_CONFIG); flags and environment win\n"
+        "  --smtp URL          relay for email out (DOCKET_SMTP; e.g.\n"
+        "                      smtp://127.0.0.1:25 or smtps://user:pw@host);\n"
+        "                      without it replies wait in the outbox\n"
+        "  --mail-from ADDR    address replies come from (DOCKET_MAIL_FROM;\n"
+        "                      default support@localhost)\n"
+        "  --outbox-retry-ms N first retry of a failed delivery, doubling\n"
+        "                      up to an hour (DOCKET_OUTBOX_RETRY_MS; 30000)\n"
+        "  --outbox-attempts N attempts before giving up\n"
+        "                      (DOCKET_OUTBOX_ATTEMPTS; default 10)\n"
+        "  --outbox-lease-ms N how long a node holds a job before another\n"
+        "                      may take it (DOCKET_OUTBOX_LEASE_MS; 300000)\n"
+        "  --outbox-poll-ms N  look for due jobs at least this often\n"
+        "                      (DOCKET_OUTBOX_POLL_MS; default 1000)\n"
+        "  --config FILE       'key = value' file with any of the above,\n"
+        "                      keys as the flags with '_' for '-' "
+        "(listen,\n"
+        "                      mail_from, outbox_retry_ms, …) "
+        "(DOCKET_CONFIG);\n"
+        "                      flags and environment win\n"
         "\n"
         "On first start the admin account is created from\n"
         "DOCKET_ADMIN_EMAIL (default admin@example.com) and\n"
@@ -72,6 +89,7 @@ static int run(const struct dk_config *config)
     dk_err_init(&err);
     struct dk_core *core = NULL;
     struct dk_server *server = NULL;
+    struct dk_jobs *jobs = NULL;
     int rc = DK_EXIT_FAILURE;
     struct dk_store_config store_config = {
         .sqlite_path = config->db,
@@ -93,6 +111,21 @@ static int run(const struct dk_config *config)
     if (dk_http_start(core, &http, &server, &err) != DK_OK) {
         goto out;
     }
+    struct dk_jobs_config jobs_config = {
+        .smtp_url = config->smtp,
+        .mail_from = config->mail_from,
+        .lease_ms = config->outbox_lease_ms,
+        .retry_ms = config->outbox_retry_ms,
+        .max_attempts = config->outbox_attempts,
+        .poll_ms = config->outbox_poll_ms,
+    };
+    if (dk_jobs_start(core, &jobs_config, &jobs, &err) != DK_OK) {
+        goto out;
+    }
+    if (!config->smtp) {
+        dk_log_info("docket: no --smtp relay: replies wait in the outbox "
+                    "until one is set");
+    }
     dk_log_info("docket: serving on http://%s (database %s, schema %d)",
                 config->listen, config->pg ? "PostgreSQL" : config->db,
                 dk_core_schema_version(core));
@@ -104,6 +137,8 @@ out:
     if (err.status != DK_OK) {
         fprintf(stderr, "docket: %s\n", err.message);
     }
+    /* Workers first: they commit, and commits tell the HTTP stream. */
+    dk_jobs_stop(jobs);
     dk_http_stop(server);
     dk_core_free(core);
     if (rc == DK_EXIT_OK) {

@@ -21,6 +21,7 @@ enum dk_status dk_core_open(const struct dk_store_config *config,
     }
     struct dk_core *core = dk_xcalloc(1, sizeof(*core));
     core->store = store;
+    pthread_mutex_init(&core->hooks_lock, NULL);
     /* shared/API.md asks for limits per account and per address; 5 and 20
      * failures per 15 minutes are documented in docs/api.md. */
     core->login_by_account = dk_ratelimit_new(5, 15 * 60 * 1000, 4096);
@@ -37,24 +38,61 @@ void dk_core_free(struct dk_core *core)
     dk_ratelimit_free(core->login_by_account);
     dk_ratelimit_free(core->login_by_address);
     dk_store_free(core->store);
+    pthread_mutex_destroy(&core->hooks_lock);
     free(core);
 }
 
-void dk_core_set_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
+/* Calls every commit hook: the store's watcher calls this for events
+ * committed elsewhere, core_commit for its own. */
+static void call_commit_hooks(void *user, int64_t last_event_id)
+{
+    struct dk_core *core = user;
+    pthread_mutex_lock(&core->hooks_lock);
+    for (unsigned i = 0; i < core->n_commit_hooks; i++) {
+        core->commit_hooks[i].fn(core->commit_hooks[i].user, last_event_id);
+    }
+    pthread_mutex_unlock(&core->hooks_lock);
+}
+
+void dk_core_add_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
                              void *user)
 {
-    core->commit_hook = fn;
-    core->commit_hook_user = user;
-    /* Events committed by other nodes reach the same hook. */
-    if (!fn) {
-        dk_store_unwatch(core->store);
+    pthread_mutex_lock(&core->hooks_lock);
+    if (core->n_commit_hooks == DK_MAX_COMMIT_HOOKS) {
+        dk_bug("core: more than DK_MAX_COMMIT_HOOKS commit hooks");
+    }
+    core->commit_hooks[core->n_commit_hooks].fn = fn;
+    core->commit_hooks[core->n_commit_hooks].user = user;
+    bool is_first = core->n_commit_hooks++ == 0;
+    pthread_mutex_unlock(&core->hooks_lock);
+    if (!is_first) {
         return;
     }
+    /* Events committed by other nodes reach the same hooks. */
     struct dk_err err;
-    if (dk_store_watch(core->store, fn, user, &err) != DK_OK) {
+    if (dk_store_watch(core->store, call_commit_hooks, core, &err) != DK_OK) {
         dk_log_warn("core: not watching other nodes' events (%s); they "
                     "arrive by polling",
                     err.message);
+    }
+}
+
+void dk_core_remove_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
+                                void *user)
+{
+    pthread_mutex_lock(&core->hooks_lock);
+    unsigned kept = 0;
+    for (unsigned i = 0; i < core->n_commit_hooks; i++) {
+        if (core->commit_hooks[i].fn != fn ||
+            core->commit_hooks[i].user != user) {
+            core->commit_hooks[kept++] = core->commit_hooks[i];
+        }
+    }
+    core->n_commit_hooks = kept;
+    pthread_mutex_unlock(&core->hooks_lock);
+    /* Outside the lock: stopping the watcher waits for a call in flight. */
+    if (kept == 0) {
+        dk_store_unwatch(core->store);
     }
 }
 
@@ -100,9 +138,8 @@ enum dk_status core_commit(struct dk_ctx *ctx, struct core_tx *ctx_tx,
 {
     enum dk_status s = dk_store_commit(ctx_tx->tx, err);
     ctx_tx->tx = NULL;
-    if (s == DK_OK && ctx_tx->last_event_id && ctx->core->commit_hook) {
-        ctx->core->commit_hook(ctx->core->commit_hook_user,
-                               ctx_tx->last_event_id);
+    if (s == DK_OK && ctx_tx->last_event_id) {
+        call_commit_hooks(ctx->core, ctx_tx->last_event_id);
     }
     return s;
 }

@@ -19,7 +19,7 @@
 struct dk_core;
 
 /* Called after every commit that wrote events, with the newest event id.
- * Runs on the committing thread: must not block. */
+ * Runs on the committing thread: must not block nor call into core. */
 typedef void (*dk_core_commit_fn)(void *user, int64_t last_event_id);
 
 /* The agent roles' rights (shared/API.md, Access rights). */
@@ -81,8 +81,15 @@ int dk_core_schema_version(const struct dk_core *core);
 DK_MUST_USE enum dk_status dk_core_last_event_id(struct dk_core *core,
                                                  int64_t *out);
 
-void dk_core_set_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
+/* Adds fn to the functions called after every commit that wrote events
+ * (here, or on another node: the first one added starts watching the store
+ * for those). At most DK_MAX_COMMIT_HOOKS. Hooks run under a lock that
+ * add and remove take: a removed hook is never called again. */
+enum { DK_MAX_COMMIT_HOOKS = 4 };
+void dk_core_add_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
                              void *user);
+void dk_core_remove_commit_hook(struct dk_core *core, dk_core_commit_fn fn,
+                                void *user);
 
 /* The page parameters of a list, unparsed (NULL: absent): `limit` as for
  * every list (default 50, 1..500), `cursor` from the previous page. Lists
@@ -431,5 +438,37 @@ dk_core_attachment_read(struct dk_ctx *ctx, int64_t id,
                         size_t *len, struct dk_err *err);
 /* The type to serve: script-capable types become application/octet-stream. */
 const char *dk_core_safe_content_type(const char *type);
+
+/* ---- background work (src/jobs/; the system actor only, else DK_DENIED) ----
+ * An outbox job is leased to one node at a time (dk_store_outbox_claim), so
+ * every node may run the workers; a node that dies gives its jobs back when
+ * their leases run out. */
+
+/* Whether a job of kind is due now (a cheap read: the worker's poll). */
+DK_MUST_USE enum dk_status dk_core_outbox_is_due(struct dk_ctx *ctx,
+                                                 const char *kind, bool *out,
+                                                 struct dk_err *err);
+/* Leases up to limit due jobs of kind to owner for lease_ms (one write
+ * transaction, committed before this returns). Jobs in ctx->arena. */
+DK_MUST_USE enum dk_status
+dk_core_outbox_claim(struct dk_ctx *ctx, const char *kind, const char *owner,
+                     int64_t lease_ms, unsigned limit,
+                     struct dk_outbox_job **jobs, size_t *n_jobs,
+                     struct dk_err *err);
+/* The message a job delivers and its ticket as they are now. DK_NOT_FOUND
+ * when either is gone (deleted since). */
+DK_MUST_USE enum dk_status
+dk_core_outbox_message(struct dk_ctx *ctx, const struct dk_outbox_job *job,
+                       struct dk_ticket *ticket, struct dk_message *message,
+                       struct dk_err *err);
+/* Ends owner's lease of job (see dk_store_outbox_finish). A reply given up
+ * (DK_OUTBOX_FAILED) also writes the agents-only event
+ * message.delivery_failed {"message_id","attempts","error"} on its ticket,
+ * in the same transaction. */
+DK_MUST_USE enum dk_status
+dk_core_outbox_finish(struct dk_ctx *ctx, const struct dk_outbox_job *job,
+                      const char *owner, enum dk_outbox_outcome outcome,
+                      int64_t retry_at_ms, const char *error, bool *is_held,
+                      struct dk_err *err);
 
 #endif

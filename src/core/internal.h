@@ -9,8 +9,12 @@
 
 struct dk_core {
     struct dk_store *store;
-    dk_core_commit_fn commit_hook;
-    void *commit_hook_user;
+    struct {
+        dk_core_commit_fn fn;
+        void *user;
+    } commit_hooks[DK_MAX_COMMIT_HOOKS];
+    unsigned n_commit_hooks;
+    pthread_mutex_t hooks_lock; /* guards commit_hooks, n_commit_hooks */
     struct dk_ratelimit *login_by_account;
     struct dk_ratelimit *login_by_address;
 };

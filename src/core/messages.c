@@ -54,25 +54,61 @@ static enum dk_status link_attachments(struct dk_ctx *ctx, struct dk_tx *tx,
     return DK_OK;
 }
 
-/* The outbox row of a public reply: email to the requester (the mail
- * worker of a later issue delivers it; followers are added there). */
+/* Appends the addresses of t's followers to payload as a JSON array: every
+ * enabled follower but the reply's author and the requester, who get it
+ * anyway (shared/API.md: a reply goes to the requester and followers). */
+static enum dk_status append_follower_addresses(struct dk_tx *tx,
+                                                const struct dk_ticket *t,
+                                                int64_t author_id,
+                                                struct dk_buf *payload,
+                                                struct dk_err *err)
+{
+    dk_buf_appendc(payload, '[');
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_followers; i++) {
+        int64_t id = t->followers[i].id;
+        if (id == author_id || id == t->requester.id) {
+            continue;
+        }
+        struct dk_user u;
+        enum dk_status s = dk_store_user_get(tx, id, &u, err);
+        if (s != DK_OK) {
+            return s;
+        }
+        if (!u.is_disabled) {
+            dk_buf_appends(payload, n++ ? "," : "");
+            dk_buf_append_json_string(payload, u.email, strlen(u.email));
+        }
+    }
+    dk_buf_appendc(payload, ']');
+    return DK_OK;
+}
+
+/* The outbox row of a public reply: its email, to the requester with the
+ * followers as blind copies, addressed as the ticket stands now (src/jobs/
+ * delivers it). */
 static enum dk_status queue_reply(struct dk_ctx *ctx, struct dk_tx *tx,
-                                  const struct dk_ticket *t, int64_t message_id,
-                                  int64_t event_id, struct dk_err *err)
+                                  const struct dk_ticket *t,
+                                  const struct dk_message *m, int64_t event_id,
+                                  struct dk_err *err)
 {
     struct dk_buf payload;
-    dk_buf_init_arena(&payload, ctx->arena, 4096);
+    dk_buf_init_arena(&payload, ctx->arena, 64 * 1024);
     dk_buf_appendf(&payload, "{\"ticket\":%lld,\"message_id\":%lld,\"to\":",
-                   (long long)t->number, (long long)message_id);
+                   (long long)t->number, (long long)m->id);
     dk_buf_append_json_string(&payload, t->requester_email,
                               strlen(t->requester_email));
+    dk_buf_appends(&payload, ",\"bcc\":");
+    enum dk_status s =
+        append_follower_addresses(tx, t, m->author.id, &payload, err);
     dk_buf_appendc(&payload, '}');
     struct dk_outbox_item item = {
         .event_id = event_id,
+        .message_id = m->id,
         .kind = "email.reply",
         .payload = dk_buf_cstr(&payload),
     };
-    return dk_store_outbox_insert(tx, &item, err);
+    return s == DK_OK ? dk_store_outbox_insert(tx, &item, err) : s;
 }
 
 static enum dk_status validate_message(const struct dk_message_input *in,
@@ -146,7 +182,7 @@ enum dk_status core_write_message(struct dk_ctx *ctx, struct core_tx *ctx_tx,
         }
     }
     if (s == DK_OK && strcmp(m->kind, "reply") == 0) {
-        s = queue_reply(ctx, tx, t, m->id, event_id, err);
+        s = queue_reply(ctx, tx, t, m, event_id, err);
     }
     return s;
 }
@@ -234,6 +270,11 @@ enum dk_status dk_core_message_list(struct dk_ctx *ctx, int64_t number,
     s = thread_query(ctx, ctx_tx.tx, number, p, &tq, err);
     if (s == DK_OK) {
         s = dk_store_message_page(ctx_tx.tx, &tq, out, err);
+    }
+    /* How the relay answered is the team's business, not the customer's. */
+    for (size_t i = 0;
+         s == DK_OK && !sees_notes(ctx->actor) && i < out->n_items; i++) {
+        out->items[i].delivery = (struct dk_delivery){0};
     }
     core_rollback(&ctx_tx);
     return s;

@@ -415,17 +415,34 @@ json_t *json_attachment(const struct dk_attachment *a)
                      json_time(a->created_at_ms));
 }
 
+/* docs/api.md, Messages: where a reply's email stands (agents only). */
+static json_t *json_delivery(const struct dk_delivery *d)
+{
+    if (!d->state) {
+        return json_null();
+    }
+    bool is_pending = strcmp(d->state, "pending") == 0;
+    return json_pack(
+        "{s:s,s:I,s:o,s:o,s:o}", "state", is_pending ? "queued" : d->state,
+        "attempts", (json_int_t)d->attempts, "error",
+        d->last_error ? json_string(d->last_error) : json_null(),
+        "next_attempt_at",
+        is_pending ? json_time(d->next_attempt_at_ms) : json_null(),
+        "finished_at", is_pending ? json_null() : json_time(d->done_at_ms));
+}
+
 json_t *json_message(const struct dk_message *m)
 {
     json_t *attachments = json_array();
     for (size_t i = 0; i < m->n_attachments; i++) {
         json_array_append_new(attachments, json_attachment(&m->attachments[i]));
     }
-    return json_pack("{s:I,s:I,s:s,s:o,s:s,s:o,s:o}", "id", (json_int_t)m->id,
-                     "ticket", (json_int_t)m->ticket_number, "kind", m->kind,
-                     "author", json_ref(&m->author), "body", m->body,
-                     "attachments", attachments, "created_at",
-                     json_time(m->created_at_ms));
+    return json_pack("{s:I,s:I,s:s,s:o,s:s,s:o,s:o,s:o}", "id",
+                     (json_int_t)m->id, "ticket", (json_int_t)m->ticket_number,
+                     "kind", m->kind, "author", json_ref(&m->author), "body",
+                     m->body, "attachments", attachments, "created_at",
+                     json_time(m->created_at_ms), "delivery",
+                     json_delivery(&m->delivery));
 }
 
 json_t *json_event(const struct dk_event *e)

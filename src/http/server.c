@@ -585,7 +585,7 @@ enum dk_status dk_http_start(struct dk_core *core,
                        "cannot listen on '%s' (in use or not allowed)",
                        config->listen);
     }
-    dk_core_set_commit_hook(core, stream_hub_notify, server->hub);
+    dk_core_add_commit_hook(core, stream_hub_notify, server->hub);
     *out = server;
     return DK_OK;
 }
@@ -616,7 +616,7 @@ void dk_http_stop(struct dk_server *server)
     stream_hub_close(server->hub);
     wait_for_requests(server);
     MHD_stop_daemon(server->daemon);
-    dk_core_set_commit_hook(server->core, NULL, NULL);
+    dk_core_remove_commit_hook(server->core, stream_hub_notify, server->hub);
     stream_hub_free(server->hub);
     free(server);
 }

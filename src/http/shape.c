@@ -70,8 +70,9 @@ static const struct field user_fields[] = {
     {"id", "i"},    {"kind", "s"},     {"role", "s"},       {"name", "s"},
     {"email", "s"}, {"disabled", "b"}, {"created_at", "s"}, {NULL, NULL}};
 static const struct field message_fields[] = {
-    {"id", "i"},   {"ticket", "i"},      {"kind", "s"},       {"author", "on"},
-    {"body", "s"}, {"attachments", "a"}, {"created_at", "s"}, {NULL, NULL}};
+    {"id", "i"},         {"ticket", "i"},    {"kind", "s"},
+    {"author", "on"},    {"body", "s"},      {"attachments", "a"},
+    {"created_at", "s"}, {"delivery", "on"}, {NULL, NULL}};
 static const struct field event_fields[] = {{"id", "i"},      {"at", "s"},
                                             {"actor", "on"},  {"type", "s"},
                                             {"changes", "o"}, {NULL, NULL}};

@@ -61,8 +61,8 @@ static const struct copy_table tables[] = {
      "iiitiiiit", "id", true},
     {"outbox",
      "id, event_id, kind, payload, state, attempts, next_attempt_at, "
-     "created_at",
-     "iitttiii", "id", true},
+     "created_at, message_id, lease_owner, last_error, done_at",
+     "iitttiiiitti", "id", true},
 };
 
 enum { N_TABLES = sizeof(tables) / sizeof(tables[0]), MAX_COLUMNS = 32 };

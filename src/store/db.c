@@ -493,7 +493,7 @@ void sqlb_text(struct sqlb *b, const char *v)
 {
     struct sqlb_value *slot = sqlb_push(b);
     slot->is_text = true;
-    slot->text = dk_arena_strdup(b->arena, v);
+    slot->text = v ? dk_arena_strdup(b->arena, v) : NULL;
 }
 
 void sqlb_in(struct sqlb *b, const struct dk_strs *items)

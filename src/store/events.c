@@ -1,4 +1,4 @@
-/* events.c — the event log (history, realtime feed) and the outbox. */
+/* events.c — the event log (history, realtime feed). */
 #include "store/store.h"
 
 #include <string.h>
@@ -160,25 +160,4 @@ enum dk_status dk_store_event_list_after(struct dk_tx *tx, int64_t after_id,
     q_i64(&q, after_id);
     q_i64(&q, limit);
     return read_events(&q, limit, items, n_items, err);
-}
-
-enum dk_status dk_store_outbox_insert(struct dk_tx *tx,
-                                      const struct dk_outbox_item *item,
-                                      struct dk_err *err)
-{
-    static const char sql[] =
-        "INSERT INTO outbox (event_id, kind, payload, next_attempt_at, "
-        "created_at) VALUES (?, ?, ?, ?, ?)";
-    struct q q;
-    enum dk_status s = q_open(&q, tx, sql, err);
-    if (s != DK_OK) {
-        return s;
-    }
-    int64_t now = dk_clock_now_ms();
-    q_i64(&q, item->event_id);
-    q_text(&q, item->kind);
-    q_text(&q, item->payload);
-    q_i64(&q, now);
-    q_i64(&q, now);
-    return q_exec(&q, err);
 }

@@ -72,6 +72,10 @@ struct dk_store_ops {
     const char *fts_newest_from;
     const char *fts_newest_match;
     const char *fts_newest_key;
+    /* Ends a SELECT whose rows the transaction will update: locks them,
+     * passing over rows another transaction holds ("" when the backend's
+     * writers are serialised anyway). */
+    const char *lock_skip_locked;
     /* The backend's schema migrations, in order, ending with a NULL path. */
     const struct dk_embedded *migrations;
     /* Announces event_id to other nodes when the transaction commits;
@@ -198,8 +202,8 @@ struct sqlb {
 /* Starts an empty query for tx (its arena and backend). */
 void sqlb_init(struct sqlb *b, struct dk_tx *tx);
 void sqlb_sql(struct sqlb *b, const char *text);
-void sqlb_i64(struct sqlb *b, int64_t v); /* appends a value, no text */
-void sqlb_text(struct sqlb *b, const char *v);
+void sqlb_i64(struct sqlb *b, int64_t v);      /* appends a value, no text */
+void sqlb_text(struct sqlb *b, const char *v); /* NULL binds NULL */
 /* Appends " IN (?, ?, …)" with the items bound. */
 void sqlb_in(struct sqlb *b, const struct dk_strs *items);
 /* Appends " IN (?, ?, …)" with the integers bound; n_items > 0. */

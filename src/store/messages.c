@@ -76,11 +76,14 @@ static enum dk_status read_message_attachments(struct dk_tx *tx,
     return s;
 }
 
+/* A reply has one outbox job, its email (core/messages.c queue_reply). */
 #define MESSAGE_SELECT                                                  \
     "SELECT m.id, m.ticket_id, t.number, m.kind, m.author_id, u.name, " \
-    "m.body, m.created_at FROM messages m "                             \
+    "m.body, m.created_at, o.state, o.attempts, o.next_attempt_at, "    \
+    "o.done_at, o.last_error FROM messages m "                          \
     "JOIN tickets t ON t.id = m.ticket_id "                             \
-    "LEFT JOIN users u ON u.id = m.author_id "
+    "LEFT JOIN users u ON u.id = m.author_id "                          \
+    "LEFT JOIN outbox o ON o.message_id = m.id AND o.kind = 'email.reply' "
 
 /* Keys a page cursor to this list: a ticket cursor is refused here. */
 enum { MESSAGE_CURSOR_SIGNATURE = 0x6d736731 };
@@ -102,6 +105,13 @@ static enum dk_status read_messages(struct dk_tx *tx, struct q *q, size_t cap,
         m->author.name = q_col_text(q, 5);
         m->body = q_col_text(q, 6);
         m->created_at_ms = q_col_i64(q, 7);
+        m->delivery = (struct dk_delivery){
+            .state = q_col_text(q, 8),
+            .attempts = q_col_i64(q, 9),
+            .next_attempt_at_ms = q_col_i64(q, 10),
+            .done_at_ms = q_col_i64(q, 11),
+            .last_error = q_col_text(q, 12),
+        };
     }
     q_close(q);
     for (size_t i = 0; s == DK_OK && i < *n_items; i++) {

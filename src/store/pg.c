@@ -592,6 +592,7 @@ const struct dk_store_ops dk_store_pg_ops = {
     .fts_newest_from = " FROM tickets t",
     .fts_newest_match = "t.search @@ to_tsquery('docket', ?)",
     .fts_newest_key = "t.id",
+    .lock_skip_locked = " FOR UPDATE SKIP LOCKED",
     .migrations = dk_pg_migrations,
     .announce = pg_announce,
     .reset_identity = pg_reset_identity,

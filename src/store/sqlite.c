@@ -291,5 +291,6 @@ const struct dk_store_ops dk_store_sqlite_ops = {
                        "ON t.id = ticket_fts.rowid",
     .fts_newest_match = "ticket_fts MATCH ?",
     .fts_newest_key = "ticket_fts.rowid",
+    .lock_skip_locked = "", /* one writer at a time */
     .migrations = dk_sqlite_migrations,
 };

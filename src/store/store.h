@@ -468,6 +468,15 @@ struct dk_attachment {
     int64_t created_at_ms;
 };
 
+/* Where the delivery of a message stands (the outbox job of a reply). */
+struct dk_delivery {
+    const char *state; /* "pending" | "sent" | "failed"; NULL: no job */
+    int64_t attempts;
+    int64_t next_attempt_at_ms; /* pending only */
+    int64_t done_at_ms;         /* sent or failed */
+    const char *last_error;     /* NULL: none */
+};
+
 struct dk_message {
     int64_t id;
     int64_t ticket_id;
@@ -478,6 +487,7 @@ struct dk_message {
     struct dk_attachment *attachments;
     size_t n_attachments;
     int64_t created_at_ms;
+    struct dk_delivery delivery; /* replies sent by email */
 };
 
 DK_MUST_USE enum dk_status dk_store_message_insert(struct dk_tx *tx,
@@ -591,14 +601,60 @@ dk_store_event_list_after(struct dk_tx *tx, int64_t after_id, unsigned limit,
                           struct dk_event **items, size_t *n_items,
                           struct dk_err *err);
 
+/* ---- the outbox: work for after commit, done by src/jobs/ ---- */
+
 struct dk_outbox_item {
     int64_t event_id;
+    int64_t message_id;  /* the message it delivers; 0: none */
     const char *kind;    /* "email.reply", … */
     const char *payload; /* JSON object text */
 };
 
 DK_MUST_USE enum dk_status
 dk_store_outbox_insert(struct dk_tx *tx, const struct dk_outbox_item *item,
+                       struct dk_err *err);
+
+/* A job leased to one node: the lease ends at lease_until_ms, after which
+ * any node may take it again. */
+struct dk_outbox_job {
+    int64_t id;
+    int64_t event_id;
+    int64_t message_id; /* 0: none */
+    const char *kind;
+    const char *payload;
+    int64_t attempts; /* this one included */
+    int64_t lease_until_ms;
+};
+
+/* Whether a job of kind is due at now_ms (a read; no lease taken). */
+DK_MUST_USE enum dk_status dk_store_outbox_is_due(struct dk_tx *tx,
+                                                  const char *kind,
+                                                  int64_t now_ms, bool *out,
+                                                  struct dk_err *err);
+/* Leases up to limit due jobs of kind, oldest due first, to owner until
+ * now_ms + lease_ms, counting an attempt each; jobs another transaction is
+ * claiming are passed over. Write transaction; items in tx's arena. */
+DK_MUST_USE enum dk_status
+dk_store_outbox_claim(struct dk_tx *tx, const char *kind, const char *owner,
+                      int64_t now_ms, int64_t lease_ms, unsigned limit,
+                      struct dk_outbox_job **items, size_t *n_items,
+                      struct dk_err *err);
+
+enum dk_outbox_outcome {
+    DK_OUTBOX_SENT,    /* done */
+    DK_OUTBOX_RETRY,   /* due again at the given time */
+    DK_OUTBOX_FAILED,  /* given up */
+    DK_OUTBOX_RELEASE, /* not tried (stopping): due now, attempt not counted */
+};
+
+/* Ends owner's lease of job with outcome (error: why it failed, NULL for
+ * none; retry_at_ms for DK_OUTBOX_RETRY). *is_held is false, and nothing
+ * changes, when the lease was no longer owner's (it ran out and another
+ * node took the job). */
+DK_MUST_USE enum dk_status
+dk_store_outbox_finish(struct dk_tx *tx, const struct dk_outbox_job *job,
+                       const char *owner, enum dk_outbox_outcome outcome,
+                       int64_t retry_at_ms, const char *error, bool *is_held,
                        struct dk_err *err);
 
 #endif

@@ -195,9 +195,31 @@ def attachment(v, path="$"):
     _time(v["created_at"], path + ".created_at")
 
 
+DELIVERY_STATES = ("queued", "sent", "failed")
+
+
+def delivery(v, path):
+    if v is None:
+        return
+    _obj(v, path, ("state", "attempts", "error", "next_attempt_at",
+                   "finished_at"))
+    _enum(v["state"], DELIVERY_STATES, path + ".state")
+    _int(v["attempts"], path + ".attempts")
+    if v["error"] is not None:
+        _str(v["error"], path + ".error", nonempty=True)
+    queued = v["state"] == "queued"
+    for key, present in (("next_attempt_at", queued),
+                         ("finished_at", not queued)):
+        if present:
+            _time(v[key], path + "." + key)
+        elif v[key] is not None:
+            _fail(path + "." + key, "expected null", v[key])
+
+
 def message(v, path="$"):
     _obj(v, path, ("id", "ticket", "kind", "author", "body", "attachments",
-                   "created_at"))
+                   "created_at", "delivery"))
+    delivery(v["delivery"], path + ".delivery")
     _int(v["id"], path + ".id")
     _int(v["ticket"], path + ".ticket")
     _enum(v["kind"], MESSAGE_KINDS, path + ".kind")

@@ -12,6 +12,7 @@ import requests
 
 import harness
 from harness import SSEReader, unique
+from smtpsink import SmtpSink
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("DOCKET_TEST_BACKEND", "sqlite") != "pg",
@@ -137,3 +138,73 @@ def test_a_database_restart_answers_503_then_recovers(cluster):
     assert create(harness.Api(b.base_url,
                               token=b.token_client(b.admin()).token),
                   "node B too") == after + 1
+
+
+@pytest.fixture
+def mail_cluster(tmp_path):
+    """Two nodes on one database, both sending email through one sink, with
+    short leases so a dead node's jobs come back quickly."""
+    with SmtpSink() as sink:
+        env = {"DOCKET_SMTP": sink.url, "DOCKET_MAIL_FROM": "help@docket.test",
+               "DOCKET_OUTBOX_LEASE_MS": "2000",
+               "DOCKET_OUTBOX_RETRY_MS": "100",
+               "DOCKET_OUTBOX_POLL_MS": "50"}
+        url = harness.PG_CLUSTER.create_database()
+        nodes = [harness.Server(tmp_path / name, env, pg_url=url)
+                 for name in ("a", "b")]
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda n: n.start(), nodes))
+        yield nodes, sink
+        problems = []
+        for n in nodes:
+            if not getattr(n, "was_killed", False):
+                problems += n.stop()
+        assert not problems, problems
+
+
+def post_replies(nodes, n, on_post=None):
+    """n replies on n tickets, alternating between the nodes, concurrently;
+    returns the Message-IDs their emails must carry."""
+    apis = [harness.Api(x.base_url, token=x.token_client(x.admin()).token)
+            for x in nodes]
+
+    def one(i):
+        api = apis[i % len(apis)]
+        t = api.create_ticket(subject="mail %d" % i,
+                              requester={"email": "c%d@example.org" % i})
+        m = api.post_message(t["number"], "reply %d" % i)
+        if on_post:
+            on_post(i)
+        return "<docket.%d.%d@docket.test>" % (t["number"], m["id"])
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def test_each_reply_is_emailed_once_by_one_of_the_nodes(mail_cluster):
+    nodes, sink = mail_cluster
+    sink.set_answer("250 OK", delay_s=0.02)
+    expected = post_replies(nodes, 40)
+    sink.wait_count(40)
+    # Longer than a lease: a job taken twice would show up by now.
+    received = sink.quiet_for(2.5)
+    ids = [m["msg"]["Message-ID"] for m in received]
+    assert sorted(ids) == sorted(expected)
+
+
+def test_a_killed_nodes_emails_are_sent_by_the_other(mail_cluster):
+    nodes, sink = mail_cluster
+    a, b = nodes
+    sink.set_answer("250 OK", delay_s=0.3)
+    expected = post_replies([a], 10)
+    harness.wait_until(lambda: sink.n_data >= 3, what="deliveries under way")
+    a.was_killed = True
+    a.proc.send_signal(signal.SIGKILL)
+    assert a.proc.wait(20) == -signal.SIGKILL
+    sink.set_answer("250 OK")
+    harness.wait_until(
+        lambda: {m["msg"]["Message-ID"] for m in sink.received()} >=
+        set(expected), timeout=30, what="every reply delivered")
+    received = sink.quiet_for(2.5)
+    # At least once; the one in flight when node A died may come twice.
+    assert len(received) <= len(expected) + 1
