@@ -34,7 +34,7 @@ export function unique(prefix = "x") {
   return `${prefix}${counter}${Math.random().toString(36).slice(2, 7)}`;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((ok, fail) => {
     const s = createServer();
     s.once("error", fail);
@@ -142,8 +142,9 @@ export class Api {
 }
 
 // Starts a server; `again` (a stopped server's {workdir, port}) starts it
-// anew on the same database and port, as after a restart.
-export async function startServer(again) {
+// anew on the same database and port, as after a restart. `env` adds
+// DOCKET_* settings.
+export async function startServer(again, env = {}) {
   const binary = resolve(process.env.DOCKET_BIN || join(REPO, "build", "test", "docket"));
   const workdir = again ? again.workdir : mkdtempSync(join(tmpdir(), "docket-browser-"));
   const logPath = join(workdir, "server.log");
@@ -160,6 +161,7 @@ export async function startServer(again) {
       DOCKET_WEB_DIR: "",
       ASAN_OPTIONS: process.env.ASAN_OPTIONS || "detect_leaks=1",
       UBSAN_OPTIONS: process.env.UBSAN_OPTIONS || "print_stacktrace=1",
+      ...env,
     },
   });
   closeSync(log);

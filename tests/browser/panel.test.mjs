@@ -63,6 +63,8 @@ describe("ticket panel", () => {
     const noteCard = p.getByRole("article", { name: "Internal note · Administrator" });
     await replyCard.waitFor();
     await noteCard.waitFor();
+    // This server has no relay: the reply's email waits, and says so.
+    await replyCard.getByText("Email queued").waitFor();
     const bg = (loc) => loc.evaluate((el) => getComputedStyle(el).backgroundColor);
     assert.notEqual(await bg(replyCard), await bg(noteCard));
     assert.equal(await p.getByLabel("Message", { exact: true }).inputValue(), "");

@@ -123,6 +123,10 @@ export default {
   "form.requester_hint": "Found or created as a customer",
   "form.tags_hint": "Comma-separated, e.g. billing, vip",
 
+  "delivery.queued": "Email queued",
+  "delivery.sent": "Emailed",
+  "delivery.failed": "Email not delivered: {error}",
+  "history.delivery_failed": "could not email a reply: {error}",
   "history.created": "created the ticket",
   "history.updated": "changed",
   "history.message_inbound": "wrote a message",

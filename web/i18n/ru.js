@@ -132,6 +132,10 @@ export default {
   "form.requester_hint": "Найдётся или будет создан клиент",
   "form.tags_hint": "Через запятую, например: оплата, vip",
 
+  "delivery.queued": "Письмо в очереди",
+  "delivery.sent": "Отправлено по почте",
+  "delivery.failed": "Письмо не доставлено: {error}",
+  "history.delivery_failed": "не смог отправить ответ по почте: {error}",
   "history.created": "создал(а) заявку",
   "history.updated": "изменил(а)",
   "history.message_inbound": "написал(а) сообщение",

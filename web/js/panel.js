@@ -73,6 +73,18 @@ function Attachments({ items }) {
   </ul>`;
 }
 
+// Where a reply's email stands (agents only: customers get null).
+function Delivery({ delivery }) {
+  if (!delivery) {
+    return null;
+  }
+  const text =
+    delivery.state === "failed"
+      ? t("delivery.failed", { error: delivery.error || "" })
+      : t(`delivery.${delivery.state}`);
+  return html`<span class=${`delivery ${delivery.state}`} title=${delivery.error || ""}>${text}</span>`;
+}
+
 // Customer text is always text: Preact escapes it, and CSS keeps its lines.
 function Message({ message }) {
   const author = message.author ? message.author.name : t("message.unknown_author");
@@ -88,6 +100,7 @@ function Message({ message }) {
       <time datetime=${message.created_at} title=${formatTime(message.created_at)}>
         ${formatRelative(message.created_at)}
       </time>
+      <${Delivery} delivery=${message.delivery} />
     </header>
     <div class="message-body">${message.body}</div>
     <${Attachments} items=${message.attachments} />
@@ -320,6 +333,8 @@ function HistoryItem({ event }) {
     what = t("history.created");
   } else if (event.type === "message.created") {
     what = t(`history.message_${event.kind || "reply"}`);
+  } else if (event.type === "message.delivery_failed") {
+    what = t("history.delivery_failed", { error: event.error || "" });
   } else {
     what = t("history.updated");
   }
