@@ -347,6 +347,13 @@ enum dk_status dk_core_user_update(struct dk_ctx *ctx, int64_t user_id,
     if (s == DK_OK) {
         s = check_admin_remains(ctx_tx.tx, &old, &u, err);
     }
+    /* However the request names them (PATCH /me, /users/{own id}, DELETE),
+     * no one locks themselves out. */
+    if (s == DK_OK && u.id == ctx->actor->id && u.is_disabled &&
+        !old.is_disabled) {
+        s = dk_fail(err, DK_CONFLICT, "disabled",
+                    "you cannot disable yourself");
+    }
     if (s == DK_OK) {
         u.updated_at_ms = dk_clock_now_ms();
         s = dk_store_user_update(ctx_tx.tx, &u, err);

@@ -136,9 +136,6 @@ enum MHD_Result h_users_delete(struct req *req)
     if (req_param_id(req, 0, &id, &err) != DK_OK) {
         return res_error(req, &err);
     }
-    if (id == req->actor.id) {
-        return res_fail(req, DK_CONFLICT, NULL, "you cannot disable yourself");
-    }
     if (dk_core_user_update(&ctx, id, &in, &user, &err) != DK_OK) {
         return res_error(req, &err);
     }

@@ -521,6 +521,12 @@ def test_last_enabled_admin_cannot_be_disabled_demoted_or_deleted(
         "admin", "agent", False)
     # With a second admin the first may go; then the second is the last.
     other, other_api = server.user_client(kind="agent", role="admin")
+    # But not by their own hand, by either path (PATCH /me refuses
+    # `disabled` for everyone: 403).
+    for r in (admin.patch("/users/%d" % me, json={"disabled": True}),
+              admin.delete("/users/%d" % me)):
+        err = expect_error(r, 409, field="disabled")
+        assert "yourself" in err["message"]
     r = other_api.patch("/users/%d" % me, json={"disabled": True})
     assert r.status_code == 200, r.text
     err = expect_error(other_api.patch("/users/%d" % other["id"],
