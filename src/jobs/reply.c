@@ -109,6 +109,45 @@ static enum dk_status compose_reply(const struct jobs_env *env,
     return dk_mail_compose(&mail, out, err);
 }
 
+/* The time a send may take: half of what is left of the job's lease, at
+ * most a minute, so the lease outlives the send; 0 when too little is left
+ * (the job is then retried rather than risked). */
+static int64_t send_budget_ms(const struct dk_outbox_job *job)
+{
+    int64_t left = job->lease_until_ms - dk_clock_now_ms();
+    int64_t budget = left / 2 < 60000 ? left / 2 : 60000;
+    return budget >= 500 ? budget : 0;
+}
+
+/* The requester's copy alone decides the outcome (its own SMTP
+ * transaction, so its answer is not mixed with the followers'); the
+ * followers' blind copies follow once it is taken, best effort. */
+static enum dk_status send_copies(const struct jobs_env *env,
+                                  const struct dk_outbox_job *job,
+                                  const struct reply_payload *p,
+                                  const struct dk_buf *data, struct dk_err *err)
+{
+    int64_t budget = send_budget_ms(job);
+    if (!budget) {
+        return dk_fail(err, DK_BUSY, NULL, "lease too short to send");
+    }
+    const char *to[] = {p->to};
+    enum dk_status s = dk_smtp_send(env->smtp, env->mail_from, to, 1, data->ptr,
+                                    data->len, budget, err);
+    budget = send_budget_ms(job);
+    if (s != DK_OK || p->n_bcc == 0 || !budget) {
+        return s;
+    }
+    struct dk_err copies_err;
+    dk_err_init(&copies_err);
+    if (dk_smtp_send(env->smtp, env->mail_from, p->bcc, p->n_bcc, data->ptr,
+                     data->len, budget, &copies_err) != DK_OK) {
+        dk_log_warn("jobs: outbox job %lld: followers' copies not sent: %s",
+                    (long long)job->id, copies_err.message);
+    }
+    return DK_OK;
+}
+
 enum dk_status jobs_deliver_reply(const struct jobs_env *env,
                                   const struct dk_outbox_job *job,
                                   struct dk_err *err)
@@ -127,12 +166,7 @@ enum dk_status jobs_deliver_reply(const struct jobs_env *env,
         s = compose_reply(env, &p, &t, &m, &data, err);
     }
     if (s == DK_OK) {
-        const char **rcpts =
-            dk_arena_calloc(arena, p.n_bcc + 1, sizeof(*rcpts));
-        rcpts[0] = p.to;
-        memcpy(rcpts + 1, p.bcc, p.n_bcc * sizeof(*rcpts));
-        s = dk_smtp_send(env->smtp, env->mail_from, rcpts, p.n_bcc + 1,
-                         data.ptr, data.len, err);
+        s = send_copies(env, job, &p, &data, err);
     }
     dk_buf_release(&data);
     return s;

@@ -46,6 +46,20 @@ int64_t dk_jobs_backoff_ms(int64_t retry_ms, int64_t n_failed)
     return delay < cap ? delay : cap;
 }
 
+/* Printable ASCII with an '@', nothing that could end an address early. */
+static bool is_plain_address(const char *s)
+{
+    if (!strchr(s, '@') || strlen(s) > DK_MAX_EMAIL_BYTES) {
+        return false;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p <= ' ' || *p >= 0x7f || strchr("<>\"(),;:[]\\", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* host:pid:random — unique among the nodes and across restarts. */
 static void make_owner(char *out, size_t size)
 {
@@ -75,11 +89,10 @@ static enum dk_outbox_outcome outcome_of(const struct dk_jobs *jobs,
                                          const struct dk_outbox_job *job,
                                          enum dk_status s)
 {
+    /* A send cut short by a stop is retried and counted like any other:
+     * the relay never had the whole message (mail.h, is_stopping). */
     if (s == DK_OK) {
         return DK_OUTBOX_SENT;
-    }
-    if (atomic_load(&jobs->is_stopping)) {
-        return DK_OUTBOX_RELEASE;
     }
     bool may_pass_later = s == DK_BUSY || s == DK_INTERNAL;
     if (may_pass_later && job->attempts < jobs->config.max_attempts) {
@@ -214,8 +227,7 @@ enum dk_status dk_jobs_start(struct dk_core *core,
 {
     *out = NULL;
     const char *from = config->mail_from;
-    if (from && (!strchr(from, '@') || strpbrk(from, " \t\r\n<>\"") ||
-                 strlen(from) > DK_MAX_EMAIL_BYTES)) {
+    if (from && !is_plain_address(from)) {
         return dk_fail(err, DK_INVALID, "mail_from",
                        "'mail_from' must be an address like "
                        "support@example.com, not '%.64s'",
@@ -227,10 +239,9 @@ enum dk_status dk_jobs_start(struct dk_core *core,
     apply_defaults(&jobs->config);
     make_owner(jobs->owner, sizeof(jobs->owner));
     if (config->smtp_url) {
-        int64_t half_lease = jobs->config.lease_ms / 2;
         struct dk_smtp_config smtp = {
             .url = config->smtp_url,
-            .timeout_ms = half_lease < MAX_SEND_MS ? half_lease : MAX_SEND_MS,
+            .timeout_ms = MAX_SEND_MS, /* each send: what its lease allows */
             .is_stopping = &jobs->is_stopping,
         };
         enum dk_status s = dk_smtp_new(&smtp, &jobs->smtp, err);

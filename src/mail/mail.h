@@ -53,7 +53,8 @@ const char *dk_mail_domain(const char *address);
 
 /* An SMTP relay: smtp://host[:port] (plain; a local MTA) or
  * smtps://host[:port] (TLS), optionally with user:password@ before the
- * host (AUTH). Keeps its connection open between messages. */
+ * host (AUTH; on smtp:// then only over STARTTLS). Keeps its connection
+ * open between messages. */
 struct dk_smtp;
 
 struct dk_smtp_config {
@@ -71,14 +72,16 @@ DK_MUST_USE enum dk_status dk_smtp_new(const struct dk_smtp_config *config,
 void dk_smtp_free(struct dk_smtp *smtp);
 
 /* Sends data (a composed message) from envelope_from to the n_rcpts
- * addresses. DK_OK once the relay took it for at least one recipient;
- * DK_INVALID when the relay refused it for good (a 5xx answer); DK_BUSY
- * when it may go through later (no connection, a 4xx answer, a time-out).
- * err->message then says what the relay answered. */
-DK_MUST_USE enum dk_status dk_smtp_send(struct dk_smtp *smtp,
-                                        const char *envelope_from,
-                                        const char *const *rcpts,
-                                        size_t n_rcpts, const char *data,
-                                        size_t len, struct dk_err *err);
+ * addresses, within timeout_ms (0 or more than the config's: the config's).
+ * DK_OK once the relay took it for at least one recipient (send the one
+ * whose answer matters alone); DK_INVALID when the relay refused this
+ * message for good (a 5xx to its recipient or to its content); DK_BUSY when
+ * it may go through later (no connection, a 4xx, a time-out, a refusal of
+ * the session: greeting, AUTH, MAIL FROM). err->message says what libcurl
+ * reported of the relay's answer. */
+DK_MUST_USE enum dk_status
+dk_smtp_send(struct dk_smtp *smtp, const char *envelope_from,
+             const char *const *rcpts, size_t n_rcpts, const char *data,
+             size_t len, int64_t timeout_ms, struct dk_err *err);
 
 #endif

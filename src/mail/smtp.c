@@ -11,6 +11,7 @@ struct dk_smtp {
     CURL *curl; /* kept: libcurl reuses the connection for the next one */
     char *url;
     int64_t timeout_ms;
+    long use_ssl; /* CURLUSESSL_ALL when a login would cross in clear */
     const atomic_bool *is_stopping;
     char error[CURL_ERROR_SIZE]; /* libcurl's words for the last failure */
 };
@@ -41,6 +42,12 @@ enum dk_status dk_smtp_new(const struct dk_smtp_config *config,
     smtp->url = dk_xstrdup(url);
     smtp->timeout_ms = config->timeout_ms > 0 ? config->timeout_ms : 60000;
     smtp->is_stopping = config->is_stopping;
+    /* A password in an smtp:// URL goes only over STARTTLS. */
+    const char *host = url + strlen("smtp://");
+    const char *at = strchr(host, '@');
+    bool has_login = at && (!strchr(host, '/') || at < strchr(host, '/'));
+    smtp->use_ssl = has_prefix(url, "smtp://") && has_login ? CURLUSESSL_ALL
+                                                            : CURLUSESSL_NONE;
     *out = smtp;
     return DK_OK;
 }
@@ -90,20 +97,25 @@ static struct curl_slist *recipient_list(const char *const *rcpts, size_t n)
     return list;
 }
 
-/* libcurl's progress callback, at least once a second: non-zero aborts. */
+/* libcurl's progress callback, at least once a second: non-zero aborts.
+ * Only before the whole message is uploaded: once the relay has it, its
+ * answer is awaited (an abort then could leave a copy the relay took while
+ * the job is sent again). */
 static int check_stopping(void *user, curl_off_t dltotal, curl_off_t dlnow,
                           curl_off_t ultotal, curl_off_t ulnow)
 {
     (void)dltotal;
     (void)dlnow;
-    (void)ultotal;
-    (void)ulnow;
     const struct dk_smtp *smtp = user;
-    return smtp->is_stopping && atomic_load(smtp->is_stopping) ? 1 : 0;
+    bool is_uploaded = ultotal > 0 && ulnow >= ultotal;
+    return smtp->is_stopping && atomic_load(smtp->is_stopping) && !is_uploaded
+               ? 1
+               : 0;
 }
 
 static void set_options(struct dk_smtp *smtp, const char *from,
-                        struct curl_slist *rcpts, struct upload *u)
+                        struct curl_slist *rcpts, struct upload *u,
+                        int64_t timeout_ms)
 {
     CURL *c = smtp->curl;
     curl_easy_reset(c);
@@ -111,10 +123,10 @@ static void set_options(struct dk_smtp *smtp, const char *from,
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, smtp->error);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(
-        c, CURLOPT_CONNECTTIMEOUT_MS,
-        (long)(smtp->timeout_ms < 10000 ? smtp->timeout_ms : 10000));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)smtp->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)(timeout_ms < 10000 ? timeout_ms : 10000));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+    curl_easy_setopt(c, CURLOPT_USE_SSL, smtp->use_ssl);
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
     /* A follower's dead address must not hold back the requester's copy. */
@@ -128,9 +140,22 @@ static void set_options(struct dk_smtp *smtp, const char *from,
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, smtp);
 }
 
+/* What a failed send means. Final (DK_INVALID) only when the relay
+ * refused this message: a 5xx to its recipient (RCPT) or to the message
+ * itself (after the whole upload). A 5xx at the greeting, AUTH or MAIL FROM
+ * is about the relay or Docket's settings, not the reply: retried. */
+static enum dk_status classify(long code, const char *why, bool is_uploaded)
+{
+    bool is_5xx = code >= 500 && code < 600;
+    bool is_about_message =
+        strncmp(why, "RCPT failed", strlen("RCPT failed")) == 0 || is_uploaded;
+    return is_5xx && is_about_message ? DK_INVALID : DK_BUSY;
+}
+
 enum dk_status dk_smtp_send(struct dk_smtp *smtp, const char *envelope_from,
                             const char *const *rcpts, size_t n_rcpts,
-                            const char *data, size_t len, struct dk_err *err)
+                            const char *data, size_t len, int64_t timeout_ms,
+                            struct dk_err *err)
 {
     if (n_rcpts == 0) {
         return dk_fail(err, DK_INVALID, NULL, "no recipient");
@@ -142,7 +167,10 @@ enum dk_status dk_smtp_send(struct dk_smtp *smtp, const char *envelope_from,
     char from[DK_MAX_EMAIL_BYTES + 3];
     snprintf(from, sizeof(from), "<%s>", envelope_from);
     struct upload u = {data, len, 0};
-    set_options(smtp, from, list, &u);
+    int64_t limit = timeout_ms > 0 && timeout_ms < smtp->timeout_ms
+                        ? timeout_ms
+                        : smtp->timeout_ms;
+    set_options(smtp, from, list, &u, limit);
     smtp->error[0] = '\0';
     CURLcode rc = curl_easy_perform(smtp->curl);
     long code = 0;
@@ -151,10 +179,8 @@ enum dk_status dk_smtp_send(struct dk_smtp *smtp, const char *envelope_from,
     if (rc == CURLE_OK) {
         return DK_OK;
     }
-    /* The relay's last answer decides: 5xx is final, anything else (no
-     * answer at all, 4xx) may pass on a later try. */
-    enum dk_status s = code >= 500 && code < 600 ? DK_INVALID : DK_BUSY;
     const char *why = smtp->error[0] ? smtp->error : curl_easy_strerror(rc);
+    enum dk_status s = classify(code, why, u.sent == u.len);
     if (code) {
         return dk_fail(err, s, NULL, "SMTP %ld: %s", code, why);
     }

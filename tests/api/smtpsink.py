@@ -23,6 +23,15 @@ class _Handler:
     def __init__(self, sink):
         self.sink = sink
 
+    async def handle_MAIL(self, server, session, envelope, address,
+                          mail_options):
+        answer = self.sink.mail_answer
+        if answer != "250 OK":
+            return answer
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address,
                           rcpt_options):
         if address in self.sink.refused_recipients:
@@ -61,6 +70,7 @@ class SmtpSink:
         self.delay_s = 0.0
         self.n_data = 0
         self.refused_recipients = set()
+        self.mail_answer = "250 OK"  # the answer to MAIL FROM
         self.controller = Controller(_Handler(self), hostname="127.0.0.1",
                                      port=self.port)
 

@@ -17,3 +17,8 @@ UPDATE outbox SET message_id = (payload::jsonb ->> 'message_id')::bigint;
 CREATE INDEX outbox_message ON outbox (message_id);
 DROP INDEX outbox_pending;
 CREATE INDEX outbox_due ON outbox (kind, next_attempt_at) WHERE state = 'pending';
+-- Replies written before Docket sent email were never meant to leave this
+-- late: they are marked given up (visible on the message), not sent now.
+UPDATE outbox SET state = 'failed', done_at = created_at,
+    last_error = 'written before Docket sent email (migration 0003)'
+    WHERE state = 'pending';
