@@ -393,7 +393,10 @@ enum MHD_Result h_stream(struct req *req)
     dk_buf_init(&c->queue, MAX_QUEUE_BYTES + 64 * 1024);
     dk_buf_appends(&c->queue, "retry: 3000\n: connected\n\n");
     pthread_mutex_lock(&hub->lock);
-    c->last_event_id = has_resume ? after : hub->newest_sent;
+    /* From now on: newest_known, not newest_sent, which lags while the hub
+     * thread has yet to fan out a commit this client may already know of
+     * (its own 201 came after the commit hook). */
+    c->last_event_id = has_resume ? after : hub->newest_known;
     if (!has_resume) {
         /* A record with only an id sets the client's last event id (the
          * SSE processing model) without dispatching an event: a client that
