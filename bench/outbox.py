@@ -24,6 +24,8 @@ import urllib.request
 
 from aiosmtpd.controller import Controller
 
+from sse import rss_mb  # bench/ is this script's directory
+
 DEADLINE_S = 300
 
 
@@ -42,14 +44,6 @@ class Sink:
         with self.lock:
             self.count += 1
         return "250 OK"
-
-
-def rss_mb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) // 1024
-    return -1
 
 
 def start(binary, db, port, extra):

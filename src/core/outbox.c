@@ -8,13 +8,14 @@
 
 #include "core/internal.h"
 
-static enum dk_status require_system(const struct dk_ctx *ctx,
-                                     struct dk_err *err)
+/* Opens the transaction of a background command: the system actor only. */
+static enum dk_status begin_system(struct dk_ctx *ctx, enum dk_tx_mode mode,
+                                   struct core_tx *ctx_tx, struct dk_err *err)
 {
     if (!dk_actor_is_system(ctx->actor)) {
         return dk_fail(err, DK_DENIED, NULL, "background work only");
     }
-    return DK_OK;
+    return core_begin(ctx, mode, ctx_tx, err);
 }
 
 enum dk_status dk_core_outbox_is_due(struct dk_ctx *ctx, const char *kind,
@@ -22,10 +23,7 @@ enum dk_status dk_core_outbox_is_due(struct dk_ctx *ctx, const char *kind,
 {
     *out = false;
     struct core_tx ctx_tx;
-    enum dk_status s = require_system(ctx, err);
-    if (s == DK_OK) {
-        s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
-    }
+    enum dk_status s = begin_system(ctx, DK_TX_READ, &ctx_tx, err);
     if (s != DK_OK) {
         return s;
     }
@@ -42,10 +40,7 @@ enum dk_status dk_core_outbox_claim(struct dk_ctx *ctx, const char *kind,
     *jobs = NULL;
     *n_jobs = 0;
     struct core_tx ctx_tx;
-    enum dk_status s = require_system(ctx, err);
-    if (s == DK_OK) {
-        s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
-    }
+    enum dk_status s = begin_system(ctx, DK_TX_WRITE, &ctx_tx, err);
     if (s != DK_OK) {
         return s;
     }
@@ -60,15 +55,12 @@ enum dk_status dk_core_outbox_message(struct dk_ctx *ctx,
                                       struct dk_message *message,
                                       struct dk_err *err)
 {
+    if (!job->message_id) {
+        return dk_fail(err, DK_NOT_FOUND, NULL,
+                       "outbox job %lld has no message", (long long)job->id);
+    }
     struct core_tx ctx_tx;
-    enum dk_status s = require_system(ctx, err);
-    if (s == DK_OK && !job->message_id) {
-        s = dk_fail(err, DK_NOT_FOUND, NULL, "outbox job %lld has no message",
-                    (long long)job->id);
-    }
-    if (s == DK_OK) {
-        s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
-    }
+    enum dk_status s = begin_system(ctx, DK_TX_READ, &ctx_tx, err);
     if (s != DK_OK) {
         return s;
     }
@@ -121,10 +113,7 @@ enum dk_status dk_core_outbox_finish(struct dk_ctx *ctx,
 {
     *is_held = false;
     struct core_tx ctx_tx;
-    enum dk_status s = require_system(ctx, err);
-    if (s == DK_OK) {
-        s = core_begin(ctx, DK_TX_WRITE, &ctx_tx, err);
-    }
+    enum dk_status s = begin_system(ctx, DK_TX_WRITE, &ctx_tx, err);
     if (s != DK_OK) {
         return s;
     }
