@@ -49,6 +49,20 @@ enum dk_status dk_core_outbox_claim(struct dk_ctx *ctx, const char *kind,
     return core_end(ctx, &ctx_tx, s, err);
 }
 
+/* The message of a job and its ticket, inside tx. */
+static enum dk_status read_job_message(struct dk_tx *tx,
+                                       const struct dk_outbox_job *job,
+                                       struct dk_ticket *ticket,
+                                       struct dk_message *message,
+                                       struct dk_err *err)
+{
+    enum dk_status s = dk_store_message_get(tx, job->message_id, message, err);
+    if (s == DK_OK) {
+        s = dk_store_ticket_get(tx, message->ticket_number, 0, ticket, err);
+    }
+    return s;
+}
+
 enum dk_status dk_core_outbox_message(struct dk_ctx *ctx,
                                       const struct dk_outbox_job *job,
                                       struct dk_ticket *ticket,
@@ -64,11 +78,7 @@ enum dk_status dk_core_outbox_message(struct dk_ctx *ctx,
     if (s != DK_OK) {
         return s;
     }
-    s = dk_store_message_get(ctx_tx.tx, job->message_id, message, err);
-    if (s == DK_OK) {
-        s = dk_store_ticket_get(ctx_tx.tx, message->ticket_number, 0, ticket,
-                                err);
-    }
+    s = read_job_message(ctx_tx.tx, job, ticket, message, err);
     core_rollback(&ctx_tx);
     return s;
 }
@@ -80,12 +90,8 @@ static enum dk_status record_failure(struct dk_ctx *ctx, struct core_tx *ctx_tx,
                                      const char *error, struct dk_err *err)
 {
     struct dk_message m;
-    enum dk_status s =
-        dk_store_message_get(ctx_tx->tx, job->message_id, &m, err);
     struct dk_ticket t;
-    if (s == DK_OK) {
-        s = dk_store_ticket_get(ctx_tx->tx, m.ticket_number, 0, &t, err);
-    }
+    enum dk_status s = read_job_message(ctx_tx->tx, job, &t, &m, err);
     if (s == DK_NOT_FOUND) {
         return DK_OK; /* the ticket was deleted meanwhile */
     }
