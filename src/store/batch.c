@@ -6,7 +6,9 @@
  * batch large or a few milliseconds old) commits it and wakes the others
  * with their result. A writer that fails rolls back to its savepoint and
  * takes nothing of the others with it. Nothing is answered before its batch
- * is committed, so every acknowledged write is on disk.
+ * is committed, so every acknowledged write is on disk. Just before the
+ * commit the backend brings its search index up to the batch's rows
+ * (ops->index_pending), once for all of them.
  *
  * Locks: writer_lock is held by the one writer running (and protects the
  * batch fields); batch_lock guards the waiting count and parked results.
@@ -71,7 +73,12 @@ static void abort_batch(struct dk_store *store, enum dk_status status,
 
 static enum dk_status commit_batch(struct dk_store *store, struct dk_err *err)
 {
-    enum dk_status s = store->ops->exec(batch_conn(store), "COMMIT", err);
+    const struct dk_store_ops *ops = store->ops;
+    enum dk_status s =
+        ops->index_pending ? ops->index_pending(batch_conn(store), err) : DK_OK;
+    if (s == DK_OK) {
+        s = ops->exec(batch_conn(store), "COMMIT", err);
+    }
     if (s != DK_OK) {
         abort_batch(store, s, err);
         return s;

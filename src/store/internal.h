@@ -76,6 +76,11 @@ struct dk_store_ops {
      * passing over rows another transaction holds ("" when the backend's
      * writers are serialised anyway). */
     const char *lock_skip_locked;
+    /* Runs in every write transaction just before COMMIT: brings the
+     * full-text index up to the rows the transaction wrote. NULL when the
+     * index follows each row by itself (PostgreSQL's generated tsvector). */
+    DK_MUST_USE enum dk_status (*index_pending)(struct db_conn *conn,
+                                                struct dk_err *err);
     /* The backend's schema migrations, in order, ending with a NULL path. */
     const struct dk_embedded *migrations;
     /* Announces event_id to other nodes when the transaction commits;

@@ -231,6 +231,49 @@ static int64_t sqlite_changes(struct db_conn *conn)
     return sqlite3_changes64(conn->db);
 }
 
+/* Full-text indexing at commit (migration 0005). FTS5 writes a new index
+ * segment every time a savepoint is released, and under group commit each
+ * writer is a savepoint: indexing in the ticket's own trigger cost a
+ * segment (and its merges) per create. Instead the rows written since the
+ * last commit are indexed here, once per transaction, just before COMMIT,
+ * so the index still commits with them (no search ever misses a row that
+ * was answered 2xx). search_cursor holds the largest id indexed; the
+ * update and delete triggers touch the index only for rows at or below it.
+ * Setting the cursor to the largest id (not max(cursor, id)) follows ids
+ * that SQLite hands out again after the newest rows were deleted. */
+static const char *const index_pending_sql[] = {
+    "INSERT INTO ticket_fts (rowid, subject, description) "
+    "SELECT id, subject, description FROM tickets "
+    "WHERE id > (SELECT last_id FROM search_cursor WHERE name = 'tickets')",
+    "INSERT INTO message_fts (rowid, body) SELECT id, body FROM messages "
+    "WHERE id > (SELECT last_id FROM search_cursor WHERE name = 'messages')",
+    "UPDATE search_cursor SET last_id = newest FROM "
+    "(SELECT 'tickets' AS of, COALESCE(MAX(id), 0) AS newest FROM tickets "
+    "UNION ALL "
+    "SELECT 'messages', COALESCE(MAX(id), 0) FROM messages) "
+    "WHERE name = of AND last_id <> newest",
+};
+
+static enum dk_status sqlite_index_pending(struct db_conn *conn,
+                                           struct dk_err *err)
+{
+    for (size_t i = 0;
+         i < sizeof(index_pending_sql) / sizeof(*index_pending_sql); i++) {
+        struct db_stmt *st = NULL;
+        enum dk_status s =
+            sqlite_prepare(conn, index_pending_sql[i], true, &st, err);
+        bool has_row = false;
+        if (s == DK_OK) {
+            s = sqlite_step(st, &has_row, err);
+            sqlite_finish(st);
+        }
+        if (s != DK_OK) {
+            return s;
+        }
+    }
+    return DK_OK;
+}
+
 /* FTS5 query syntax: each word becomes a quoted string (quotes doubled), so
  * no user text is ever read as an operator; the last word is a prefix. */
 static const char *sqlite_fts_expression(struct dk_arena *arena,
@@ -292,5 +335,6 @@ const struct dk_store_ops dk_store_sqlite_ops = {
     .fts_newest_match = "ticket_fts MATCH ?",
     .fts_newest_key = "ticket_fts.rowid",
     .lock_skip_locked = "", /* one writer at a time */
+    .index_pending = sqlite_index_pending,
     .migrations = dk_sqlite_migrations,
 };

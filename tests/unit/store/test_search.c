@@ -1,0 +1,262 @@
+/* test_search.c — the full-text index on a real SQLite file, brought up to
+ * date once per transaction just before it commits (migration 0005): rows
+ * are found as soon as their transaction has committed, rows changed or
+ * deleted before they were indexed leave nothing wrong behind, and FTS5's
+ * own integrity check passes after each case. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+enum { NOW = 1000000 };
+
+struct fixture {
+    char path[64];
+    struct dk_store *store;
+    struct dk_arena arena;
+    int64_t requester_id;
+};
+
+static struct dk_tx *begin(struct fixture *f, enum dk_tx_mode mode)
+{
+    struct dk_tx *tx = NULL;
+    struct dk_err err;
+    assert_int_equal(dk_store_begin(f->store, mode, &f->arena, &tx, &err),
+                     DK_OK);
+    return tx;
+}
+
+static void commit(struct dk_tx *tx)
+{
+    struct dk_err err;
+    assert_int_equal(dk_store_commit(tx, &err), DK_OK);
+}
+
+static int set_up(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    snprintf(f->path, sizeof(f->path), "/tmp/docket-search-XXXXXX");
+    int fd = mkstemp(f->path);
+    close(fd);
+    unlink(f->path);
+    struct dk_store_config config = {.sqlite_path = f->path,
+                                     .n_connections = 2};
+    struct dk_err err;
+    if (dk_store_open(&config, &f->store, &err) != DK_OK) {
+        return -1;
+    }
+    dk_arena_init(&f->arena);
+    dk_clock_set_ms(NOW);
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    struct dk_user u = {.kind = "customer",
+                        .role = "customer",
+                        .name = "Zdeněk",
+                        .email = "z@example.com",
+                        .availability = "offline"};
+    assert_int_equal(dk_store_user_insert(tx, &u, &f->requester_id, &err),
+                     DK_OK);
+    commit(tx);
+    *state = f;
+    return 0;
+}
+
+static int tear_down(void **state)
+{
+    struct fixture *f = *state;
+    dk_arena_release(&f->arena);
+    dk_store_free(f->store);
+    char other[80];
+    unlink(f->path);
+    snprintf(other, sizeof(other), "%s-wal", f->path);
+    unlink(other);
+    snprintf(other, sizeof(other), "%s-shm", f->path);
+    unlink(other);
+    free(f);
+    dk_clock_set_ms(0);
+    return 0;
+}
+
+/* Inserts a ticket; returns its id, its number through number_out. */
+static int64_t insert_numbered(struct fixture *f, struct dk_tx *tx,
+                               const char *subject, const char *description,
+                               int64_t *number_out)
+{
+    struct dk_ticket t = {.subject = subject,
+                          .description = description,
+                          .status = "todo",
+                          .priority = "normal",
+                          .requester = {f->requester_id, "Zdeněk"},
+                          .channel = "api",
+                          .created_at_ms = NOW,
+                          .updated_at_ms = NOW};
+    struct dk_err err;
+    assert_int_equal(dk_store_ticket_next_number(tx, &t.number, &err), DK_OK);
+    int64_t id = 0;
+    assert_int_equal(dk_store_ticket_insert(tx, &t, &id, &err), DK_OK);
+    *number_out = t.number;
+    return id;
+}
+
+static int64_t insert_ticket(struct fixture *f, struct dk_tx *tx,
+                             const char *subject, const char *description)
+{
+    int64_t number = 0;
+    return insert_numbered(f, tx, subject, description, &number);
+}
+
+static void delete_ticket(struct dk_tx *tx, int64_t id)
+{
+    struct dk_err err;
+    assert_int_equal(dk_store_ticket_delete(tx, id, &err), DK_OK);
+}
+
+static void set_subject(struct dk_tx *tx, int64_t number, const char *subject)
+{
+    struct dk_ticket t;
+    struct dk_err err;
+    assert_int_equal(dk_store_ticket_get(tx, number, 0, &t, &err), DK_OK);
+    t.subject = subject;
+    assert_int_equal(dk_store_ticket_update(tx, &t, &err), DK_OK);
+}
+
+static void add_message(struct fixture *f, struct dk_tx *tx, int64_t ticket_id,
+                        const char *body)
+{
+    struct dk_message m = {.ticket_id = ticket_id,
+                           .kind = "inbound",
+                           .author = {f->requester_id, "Zdeněk"},
+                           .body = body,
+                           .created_at_ms = NOW};
+    int64_t id = 0;
+    struct dk_err err;
+    assert_int_equal(dk_store_message_insert(tx, &m, &id, &err), DK_OK);
+}
+
+/* How many tickets a search for words finds, in a read transaction. */
+static int64_t found(struct fixture *f, const char *words)
+{
+    struct dk_tx *tx = begin(f, DK_TX_READ);
+    struct dk_ticket_query q = {.search = words, .limit = 50};
+    struct dk_ticket_page page;
+    struct dk_err err;
+    assert_int_equal(dk_store_ticket_list(tx, &q, &page, &err), DK_OK);
+    dk_store_rollback(tx);
+    return (int64_t)page.n_items;
+}
+
+/* FTS5's own check that the index holds exactly the table's rows. */
+static void assert_index_matches(struct fixture *f)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db,
+                          "INSERT INTO ticket_fts (ticket_fts, rank) VALUES "
+                          "('integrity-check', 1);"
+                          "INSERT INTO message_fts (message_fts, rank) VALUES "
+                          "('integrity-check', 1);",
+                          NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        fail_msg("integrity-check: %s", msg ? msg : "?");
+    }
+    sqlite3_free(msg);
+    sqlite3_close(db);
+}
+
+static void test_search__finds_rows_once_committed(void **state)
+{
+    struct fixture *f = *state;
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    int64_t id = insert_ticket(f, tx, "Tiskárna netiskne", "toner is empty");
+    add_message(f, tx, id, "the paperjam persists");
+    commit(tx);
+    assert_int_equal(found(f, "tiskarna"), 1);
+    assert_int_equal(found(f, "toner"), 1);
+    assert_int_equal(found(f, "paperjam"), 1);
+    assert_index_matches(f);
+}
+
+static void test_search__rows_changed_before_indexing(void **state)
+{
+    struct fixture *f = *state;
+    /* Written and changed in one transaction: only the final words. */
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    int64_t number = 0;
+    insert_numbered(f, tx, "firstword", "", &number);
+    set_subject(tx, number, "secondword");
+    int64_t gone = insert_ticket(f, tx, "vanishing", "");
+    add_message(f, tx, gone, "ephemeral");
+    delete_ticket(tx, gone);
+    commit(tx);
+    assert_int_equal(found(f, "firstword"), 0);
+    assert_int_equal(found(f, "secondword"), 1);
+    assert_int_equal(found(f, "vanishing"), 0);
+    assert_int_equal(found(f, "ephemeral"), 0);
+    assert_index_matches(f);
+    /* Changed after it was indexed: the old words leave the index. */
+    tx = begin(f, DK_TX_WRITE);
+    set_subject(tx, number, "thirdword");
+    commit(tx);
+    assert_int_equal(found(f, "secondword"), 0);
+    assert_int_equal(found(f, "thirdword"), 1);
+    assert_index_matches(f);
+}
+
+static void test_search__follows_ids_given_out_again(void **state)
+{
+    struct fixture *f = *state;
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    insert_ticket(f, tx, "keeper", "");
+    int64_t newest = insert_ticket(f, tx, "doomed", "");
+    commit(tx);
+    tx = begin(f, DK_TX_WRITE);
+    delete_ticket(tx, newest);
+    commit(tx);
+    /* SQLite hands the deleted newest id out again. */
+    tx = begin(f, DK_TX_WRITE);
+    int64_t again = insert_ticket(f, tx, "reborn", "");
+    commit(tx);
+    assert_int_equal(again, newest);
+    assert_int_equal(found(f, "reborn"), 1);
+    assert_int_equal(found(f, "doomed"), 0);
+    assert_int_equal(found(f, "keeper"), 1);
+    assert_index_matches(f);
+}
+
+static void test_search__rolled_back_rows_leave_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    insert_ticket(f, tx, "neverhappened", "");
+    dk_store_rollback(tx);
+    tx = begin(f, DK_TX_WRITE);
+    insert_ticket(f, tx, "happened", "");
+    commit(tx);
+    assert_int_equal(found(f, "neverhappened"), 0);
+    assert_int_equal(found(f, "happened"), 1);
+    assert_index_matches(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_search__finds_rows_once_committed,
+                                        set_up, tear_down),
+        cmocka_unit_test_setup_teardown(
+            test_search__rows_changed_before_indexing, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(
+            test_search__follows_ids_given_out_again, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(
+            test_search__rolled_back_rows_leave_nothing, set_up, tear_down),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
