@@ -22,28 +22,39 @@ static enum dk_status resolve_enum(struct dk_tx *tx, enum dk_enum_table table,
     return s;
 }
 
+static bool may_be_default(enum dk_enum_table table,
+                           const struct dk_enum_value *v)
+{
+    return !v->is_retired &&
+           (table != DK_ENUM_STATUS || strcmp(v->category, "open") == 0);
+}
+
 /* The default of a status or priority: the preferred key while it is in
- * use, else the first value in use (for statuses: of category open). */
+ * use, else the first value in use (for statuses: of category open). The
+ * preferred key is looked up alone first: it is almost always the answer,
+ * and every ticket create asks, inside its write transaction. */
 static enum dk_status default_enum(struct dk_tx *tx, enum dk_enum_table table,
                                    const char *preferred,
                                    struct dk_enum_value *out,
                                    struct dk_err *err)
 {
+    enum dk_status s = dk_store_enum_get(tx, table, preferred, out, err);
+    if (s == DK_OK && may_be_default(table, out)) {
+        return DK_OK;
+    }
+    if (s != DK_OK && s != DK_NOT_FOUND) {
+        return s;
+    }
     struct dk_enum_value *items = NULL;
     size_t n = 0;
-    enum dk_status s = dk_store_enum_list(tx, table, &items, &n, err);
+    s = dk_store_enum_list(tx, table, &items, &n, err);
     if (s != DK_OK) {
         return s;
     }
     const struct dk_enum_value *pick = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const struct dk_enum_value *v = &items[i];
-        if (v->is_retired ||
-            (table == DK_ENUM_STATUS && strcmp(v->category, "open") != 0)) {
-            continue;
-        }
-        if (!pick || strcmp(v->key, preferred) == 0) {
-            pick = v;
+    for (size_t i = 0; i < n && !pick; i++) {
+        if (may_be_default(table, &items[i])) {
+            pick = &items[i];
         }
     }
     if (!pick) {

@@ -289,3 +289,27 @@ def test_unretire_by_patch(server, admin, agent):
     assert r.status_code == 200
     assert r.json()["retired"] is False
     assert agent.create_ticket(status=key)["status"] == key
+
+
+def test_defaults_fall_back_while_the_preferred_is_retired(server, admin,
+                                                           agent):
+    # A new ticket without status/priority gets todo/normal while they are
+    # in use, else the first value in use (of category open for statuses).
+    admin.post("/statuses", json={"key": unique("fresh").lower(),
+                                  "name": "Fresh", "category": "open"})
+    assert admin.delete("/statuses/todo").status_code == 204
+    assert admin.delete("/priorities/normal").status_code == 204
+    try:
+        first_open = [x["key"] for x in items(admin, "statuses")
+                      if x["category"] == "open" and not x["retired"]][0]
+        first_priority = [x["key"] for x in items(admin, "priorities")
+                          if not x["retired"]][0]
+        t = agent.create_ticket()
+        assert t["status"] == first_open != "todo"
+        assert t["priority"] == first_priority != "normal"
+    finally:
+        for what, key in (("statuses", "todo"), ("priorities", "normal")):
+            r = admin.patch("/%s/%s" % (what, key), json={"retired": False})
+            assert r.status_code == 200
+    t = agent.create_ticket()
+    assert (t["status"], t["priority"]) == ("todo", "normal")
