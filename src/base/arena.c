@@ -8,7 +8,7 @@
 
 #include "base/mem.h"
 
-enum { CHUNK_DEFAULT_LEN = 8192, ALIGN = 16 };
+enum { CHUNK_FIRST_LEN = 1024, CHUNK_MAX_LEN = 64 * 1024, ALIGN = 16 };
 
 struct dk_arena_chunk {
     struct dk_arena_chunk *next;
@@ -48,9 +48,21 @@ void dk_arena_release(struct dk_arena *arena)
     dk_arena_init(arena);
 }
 
-static struct dk_arena_chunk *chunk_new(size_t min_len)
+/* Chunks grow with what the arena has handed out, from 1 KiB to 64 KiB:
+ * an arena that holds little stays small (a request that becomes an event
+ * stream keeps its arena as long as the stream is open: 10,000 streams), a
+ * busy one needs few chunks. */
+static size_t next_chunk_len(const struct dk_arena *arena)
 {
-    size_t cap = min_len > CHUNK_DEFAULT_LEN ? min_len : CHUNK_DEFAULT_LEN;
+    size_t len = arena->total_len;
+    if (len < CHUNK_FIRST_LEN) {
+        return CHUNK_FIRST_LEN;
+    }
+    return len > CHUNK_MAX_LEN ? CHUNK_MAX_LEN : len;
+}
+
+static struct dk_arena_chunk *chunk_new(size_t cap)
+{
     struct dk_arena_chunk *c = dk_xmalloc(sizeof(*c) + cap);
     c->next = NULL;
     c->cap = cap;
@@ -69,8 +81,9 @@ void *dk_arena_alloc(struct dk_arena *arena, size_t len)
     }
     struct dk_arena_chunk *c = arena->chunks;
     if (!c || c->cap - c->used < need) {
-        struct dk_arena_chunk *fresh = chunk_new(need);
-        if (c && need > CHUNK_DEFAULT_LEN / 4) {
+        size_t grow = next_chunk_len(arena);
+        struct dk_arena_chunk *fresh = chunk_new(need > grow ? need : grow);
+        if (c && need > grow / 4) {
             /* A big block gets its own chunk behind the current one, so the
              * free space of the current chunk is not wasted. */
             fresh->next = c->next;
