@@ -77,7 +77,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dk_arena_alloc__aligned_and_kept_across_chunks),
-        cmocka_unit_test(test_dk_arena_alloc__big_block_leaves_the_chunk_in_use),
+        cmocka_unit_test(
+            test_dk_arena_alloc__big_block_leaves_the_chunk_in_use),
         cmocka_unit_test(test_dk_arena_defer__runs_at_release),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
