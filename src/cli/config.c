@@ -251,7 +251,7 @@ enum dk_status dk_config_load(struct dk_arena *arena, int argc, char **argv,
     }
     out->listen = out->listen ? out->listen : "127.0.0.1:8080";
     out->db = out->db ? out->db : "./docket.db";
-    out->threads = out->threads ? out->threads : 4;
+    out->threads = out->threads ? out->threads : 32;
     out->admin_email = getenv("DOCKET_ADMIN_EMAIL");
     out->admin_password = getenv("DOCKET_ADMIN_PASSWORD");
     const char *shapes = getenv("DOCKET_CHECK_SHAPES");

@@ -22,7 +22,7 @@ static void print_serve_help(FILE *out)
         "  --db PATH           SQLite database file (DOCKET_DB; default\n"
         "                      ./docket.db, created when missing)\n"
         "  --threads N         HTTP worker threads (DOCKET_THREADS; "
-        "default 4)\n"
+        "default 32)\n"
         "  --pg URI            use PostgreSQL instead of SQLite (DOCKET_PG;\n"
         "                      e.g. postgresql://docket@127.0.0.1/docket)\n"
         "  --smtp URL          relay for email out (DOCKET_SMTP; e.g.\n"
@@ -81,6 +81,19 @@ static enum dk_status seed_admin(struct dk_core *core,
     return s;
 }
 
+/* Database connections for a node of n HTTP threads. Threads are many so
+ * that concurrent writes share a commit (a writer waits in its thread until
+ * the batch is on disk: shared/MEASURED.md, docs/performance.md); readers
+ * hold a connection only for their query, so the pool stays small — each
+ * PostgreSQL connection is a server process, each SQLite one has its own
+ * page cache. */
+static unsigned store_connections(int n_threads)
+{
+    enum { MAX_CONNECTIONS = 16 };
+    unsigned n = (unsigned)n_threads + 2;
+    return n < MAX_CONNECTIONS ? n : MAX_CONNECTIONS;
+}
+
 static int run(const struct dk_config *config)
 {
     sigset_t stop;
@@ -94,7 +107,7 @@ static int run(const struct dk_config *config)
     struct dk_store_config store_config = {
         .sqlite_path = config->db,
         .pg_conninfo = config->pg,
-        .n_connections = (unsigned)config->threads + 2,
+        .n_connections = store_connections(config->threads),
     };
     if (dk_core_open(&store_config, &core, &err) != DK_OK) {
         goto out;
@@ -102,15 +115,8 @@ static int run(const struct dk_config *config)
     if (seed_admin(core, config, &err) != DK_OK) {
         goto out;
     }
-    struct dk_http_config http = {
-        .listen = config->listen,
-        .n_threads = (unsigned)config->threads,
-        .is_shape_checked = config->is_shape_checked,
-        .web_dir = config->web_dir,
-    };
-    if (dk_http_start(core, &http, &server, &err) != DK_OK) {
-        goto out;
-    }
+    /* The workers start first: a bad relay setting is refused before the
+     * port answers anything. */
     struct dk_jobs_config jobs_config = {
         .smtp_url = config->smtp,
         .mail_from = config->mail_from,
@@ -120,6 +126,15 @@ static int run(const struct dk_config *config)
         .poll_ms = config->outbox_poll_ms,
     };
     if (dk_jobs_start(core, &jobs_config, &jobs, &err) != DK_OK) {
+        goto out;
+    }
+    struct dk_http_config http = {
+        .listen = config->listen,
+        .n_threads = (unsigned)config->threads,
+        .is_shape_checked = config->is_shape_checked,
+        .web_dir = config->web_dir,
+    };
+    if (dk_http_start(core, &http, &server, &err) != DK_OK) {
         goto out;
     }
     if (!config->smtp) {
