@@ -876,6 +876,21 @@ build_list_sql(struct sqlb *b, const struct dk_ticket_query *tq, bool is_walk,
     return DK_OK;
 }
 
+/* Is there an index that yields this sort's order all the way? Each single
+ * key (then number) has one; of multi-key sorts only the queue order,
+ * priority then created_at in opposite directions (0006_queue_order.sql).
+ * Any other multi-key sort would read each tied group of its first key
+ * whole and sort it. */
+static bool has_sort_index(const struct dk_ticket_query *tq)
+{
+    if (tq->n_sort == 1) {
+        return true;
+    }
+    return tq->n_sort == 2 && tq->sort[0].field == DK_TICKET_SORT_PRIORITY &&
+           tq->sort[1].field == DK_TICKET_SORT_CREATED_AT &&
+           tq->sort[0].is_descending != tq->sort[1].is_descending;
+}
+
 /* Should the page walk the sort's index, checking the filters on each row,
  * rather than let a filter's index find every match and sort them? Walking
  * reads about limit × tickets / matching rows, the other way about
@@ -890,11 +905,9 @@ static enum dk_status walks_sort_index(struct dk_tx *tx,
     static const char sql[] = "SELECT COALESCE(MAX(number), 0) FROM tickets";
     int64_t n_tickets = 0;
     enum dk_status s = store_count(tx, sql, 0, &n_tickets, err);
-    /* Only a single key (then number) is served by an index all the way;
-     * after a multi-key sort's first key, each tied group would be read
-     * whole and sorted. A filter's index often narrows less than the
-     * match count says (one filter of several): hence the factor 4. */
-    *out = s == DK_OK && !tq->search && tq->n_sort == 1 &&
+    /* A filter's index often narrows less than the match count says (one
+     * filter of several): hence the factor 4. */
+    *out = s == DK_OK && !tq->search && has_sort_index(tq) &&
            4.0 * (double)n_matching * (double)n_matching >
                (double)(tq->limit + 1) * (double)n_tickets;
     return s;

@@ -126,3 +126,31 @@ def test_a_new_status_in_front_sorts_first(server, admin, agent, made):
     assert got[0]["status"] == key
     assert agent.list_tickets(status=key, limit=1)["total"] == 1
     assert_totals_exact(agent)
+
+
+@pytest.mark.parametrize("sort", ["-priority,created_at",
+                                  "priority,-created_at"])
+def test_queue_order_walks_its_index_page_by_page(server, admin, agent, made,
+                                                  sort):
+    # Most urgent first, longest waiting first (and the mirror): here every
+    # view matches most of this module's tickets, so the page walks the
+    # queue-order index (0006) rather than sorting the matches; same
+    # priority and created_at fall back to number, in created_at's
+    # direction. Pages of 1 and 2 must give one order, the expected one.
+    for priority in ("major", "major", "minor"):
+        agent.create_ticket(priority=priority)
+    positions = {x["key"]: x["position"]
+                 for x in admin.get("/priorities").json()["items"]}
+    for view in ({}, {"status": OPEN}):
+        every = agent.all_tickets(limit=500, **view)
+        expected = sorted(every, key=lambda t: (-positions[t["priority"]],
+                                                t["created_at"], t["number"]))
+        if sort.startswith("priority"):
+            expected.reverse()
+        for limit in (1, 2, 500):
+            got = agent.all_tickets(sort=sort, limit=limit, **view)
+            assert numbers(got) == numbers(expected), (sort, view, limit)
+
+
+def numbers(items):
+    return [t["number"] for t in items]
