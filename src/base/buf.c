@@ -114,12 +114,45 @@ void dk_buf_appendf(struct dk_buf *buf, const char *fmt, ...)
     buf->len += (size_t)n;
 }
 
+void dk_buf_append_i64(struct dk_buf *buf, int64_t v)
+{
+    char text[24];
+    size_t at = sizeof(text);
+    /* Through the unsigned magnitude: -INT64_MIN does not fit in int64. */
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        text[--at] = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag);
+    if (v < 0) {
+        text[--at] = '-';
+    }
+    dk_buf_append(buf, text + at, sizeof(text) - at);
+}
+
+/* Does byte c need an escape inside a JSON string? */
+static bool is_json_special(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
 void dk_buf_append_json_string(struct dk_buf *buf, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
+    /* Upper-case hex, as jansson writes it. */
+    static const char hex[] = "0123456789ABCDEF";
     dk_buf_appendc(buf, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
+    size_t i = 0;
+    while (i < len) {
+        /* Runs of plain bytes go in at once: most text has no escapes. */
+        size_t run = i;
+        while (run < len && !is_json_special((unsigned char)s[run])) {
+            run++;
+        }
+        dk_buf_append(buf, s + i, run - i);
+        if (run == len) {
+            break;
+        }
+        unsigned char c = (unsigned char)s[run];
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
             dk_buf_append(buf, esc, 2);
@@ -129,12 +162,11 @@ void dk_buf_append_json_string(struct dk_buf *buf, const char *s, size_t len)
             dk_buf_append(buf, "\\r", 2);
         } else if (c == '\t') {
             dk_buf_append(buf, "\\t", 2);
-        } else if (c < 0x20) {
+        } else {
             char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             dk_buf_append(buf, esc, sizeof(esc));
-        } else {
-            dk_buf_appendc(buf, (char)c);
         }
+        i = run + 1;
     }
     dk_buf_appendc(buf, '"');
 }

@@ -38,6 +38,8 @@ void dk_buf_append(struct dk_buf *buf, const void *ptr, size_t len);
 void dk_buf_appends(struct dk_buf *buf, const char *s);
 void dk_buf_appendc(struct dk_buf *buf, char c);
 void dk_buf_appendf(struct dk_buf *buf, const char *fmt, ...) DK_PRINTF(2, 3);
+/* Decimal text of v, without printf's cost. */
+void dk_buf_append_i64(struct dk_buf *buf, int64_t v);
 
 /* Appends s (len bytes, valid UTF-8) as a quoted JSON string. */
 void dk_buf_append_json_string(struct dk_buf *buf, const char *s, size_t len);

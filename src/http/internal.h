@@ -121,6 +121,9 @@ DK_MUST_USE enum dk_status json_get_ids(struct dk_arena *arena, json_t *obj,
 
 /* ---- writing JSON (each returns a new reference) ---- */
 
+/* Appends the compact JSON text of v (keys in insertion order). */
+void json_write(struct dk_buf *out, const json_t *v);
+
 json_t *json_time(int64_t ms);            /* null for 0 */
 json_t *json_ref(const struct dk_ref *r); /* null for id 0 */
 json_t *json_user(const struct dk_user *u);

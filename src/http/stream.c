@@ -154,12 +154,12 @@ static void free_stream(void *cls)
 static void format_event(struct dk_buf *out, const struct dk_event *e)
 {
     json_t *o = json_event(e);
-    char *data = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
     dk_buf_reset(out);
-    dk_buf_appendf(out, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)e->id,
-                   e->type, data ? data : "{}");
-    free(data);
+    dk_buf_appendf(out, "id: %lld\nevent: %s\ndata: ", (long long)e->id,
+                   e->type);
+    json_write(out, o);
+    dk_buf_appends(out, "\n\n");
+    json_decref(o);
 }
 
 /* Caller holds the lock. Queues e for every client that may see it. */

@@ -50,7 +50,7 @@ static void test_dk_buf_append_json_string__escapes(void **state)
     const char in[] = "a\"b\\c\n\t\x01\x1f/Ж";
     dk_buf_append_json_string(&b, in, strlen(in));
     assert_string_equal(dk_buf_cstr(&b),
-                        "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f/Ж\"");
+                        "\"a\\\"b\\\\c\\n\\t\\u0001\\u001F/Ж\"");
     dk_buf_release(&b);
 }
 
