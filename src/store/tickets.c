@@ -609,15 +609,12 @@ static void message_matches(struct sqlb *b, const struct dk_ticket_query *tq,
 
 /* Matches the number or the words (subject, description, messages): the
  * ids of the matches, so that a count walks only them. */
-static void search_filter(struct sqlb *b, const struct dk_ticket_query *tq)
+static void search_ids(struct sqlb *b, const struct dk_ticket_query *tq)
 {
     const struct dk_store_ops *ops = b->ops;
-    if (!tq->search && !tq->number_match) {
-        return;
-    }
     const char *expression =
         tq->search ? ops->fts_expression(b->arena, tq->search) : NULL;
-    sqlb_sql(b, " AND t.id IN (SELECT id FROM tickets WHERE number = ?");
+    sqlb_sql(b, "SELECT id FROM tickets WHERE number = ?");
     sqlb_i64(b, tq->number_match);
     if (expression) {
         sqlb_sql(b, " UNION ");
@@ -626,6 +623,15 @@ static void search_filter(struct sqlb *b, const struct dk_ticket_query *tq)
         sqlb_sql(b, " UNION ");
         message_matches(b, tq, expression);
     }
+}
+
+static void search_filter(struct sqlb *b, const struct dk_ticket_query *tq)
+{
+    if (!tq->search && !tq->number_match) {
+        return;
+    }
+    sqlb_sql(b, " AND t.id IN (");
+    search_ids(b, tq);
     sqlb_sql(b, ")");
 }
 
@@ -725,12 +731,18 @@ static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq,
     search_filter(b, tq);
 }
 
+/* Does tq filter on a ticket column that ticket_counts does not have? */
+static bool has_uncounted_filter(const struct dk_ticket_query *tq)
+{
+    return tq->scope_requester_id || tq->requester_id || tq->tags.n_items ||
+           tq->created_after_ms || tq->created_before_ms ||
+           tq->deadline_before_ms;
+}
+
 /* Can ticket_counts answer the count? Only filters on its columns. */
 static bool is_countable(const struct dk_ticket_query *tq)
 {
-    return !tq->scope_requester_id && !tq->requester_id && !tq->tags.n_items &&
-           !tq->created_after_ms && !tq->created_before_ms &&
-           !tq->deadline_before_ms && !tq->search && !tq->number_match;
+    return !has_uncounted_filter(tq) && !tq->search && !tq->number_match;
 }
 
 /* Does tq filter on any column of ticket_counts? */
@@ -738,6 +750,15 @@ static bool has_counted_filter(const struct dk_ticket_query *tq)
 {
     return tq->statuses.n_items || tq->priorities.n_items ||
            tq->channels.n_items || tq->has_assignee || tq->has_group;
+}
+
+/* A search and nothing else: its total is the number of matching ids, with
+ * no ticket row read for each (at 1M tickets, a common word's 677,000
+ * matches: 735 → ~375 ms). */
+static bool is_search_only(const struct dk_ticket_query *tq)
+{
+    return (tq->search || tq->number_match) && !has_uncounted_filter(tq) &&
+           !has_counted_filter(tq);
 }
 
 /* The same filters as ticket_filters, on ticket_counts c. */
@@ -789,7 +810,11 @@ static enum dk_status count_matching(struct dk_tx *tx,
 {
     struct sqlb b;
     sqlb_init(&b, tx);
-    if (is_countable(tq)) {
+    if (is_search_only(tq)) {
+        sqlb_sql(&b, "SELECT COUNT(*) FROM (");
+        search_ids(&b, tq);
+        sqlb_sql(&b, ") matches");
+    } else if (is_countable(tq)) {
         sqlb_sql(&b, "SELECT COALESCE(SUM(c.n), 0) FROM ticket_counts c"
                      " JOIN statuses s ON s.id = c.status_id"
                      " JOIN priorities p ON p.id = c.priority_id"
