@@ -82,10 +82,12 @@ void *dk_arena_alloc(struct dk_arena *arena, size_t len)
     struct dk_arena_chunk *c = arena->chunks;
     if (!c || c->cap - c->used < need) {
         size_t grow = next_chunk_len(arena);
-        struct dk_arena_chunk *fresh = chunk_new(need > grow ? need : grow);
-        if (c && need > grow / 4) {
-            /* A big block gets its own chunk behind the current one, so the
-             * free space of the current chunk is not wasted. */
+        bool is_big = c && need > grow / 4;
+        /* A big block gets a chunk of its own size behind the current one,
+         * so the free space of the current chunk is not wasted. */
+        struct dk_arena_chunk *fresh =
+            chunk_new(is_big || need > grow ? need : grow);
+        if (is_big) {
             fresh->next = c->next;
             c->next = fresh;
         } else {

@@ -38,11 +38,14 @@ static enum dk_status default_enum(struct dk_tx *tx, enum dk_enum_table table,
                                    struct dk_enum_value *out,
                                    struct dk_err *err)
 {
-    enum dk_status s = dk_store_enum_get(tx, table, preferred, out, err);
+    struct dk_err lookup; /* a missing preferred key is no error here */
+    dk_err_init(&lookup);
+    enum dk_status s = dk_store_enum_get(tx, table, preferred, out, &lookup);
     if (s == DK_OK && may_be_default(table, out)) {
         return DK_OK;
     }
     if (s != DK_OK && s != DK_NOT_FOUND) {
+        *err = lookup;
         return s;
     }
     struct dk_enum_value *items = NULL;

@@ -180,6 +180,12 @@ static void fan_out_one(struct stream_hub *hub, const struct dk_event *e,
             format_event(text, e);
             is_formatted = true;
         }
+        if (text->has_failed) {
+            /* Never a cut frame; the client can read the ticket anew. */
+            dk_log_error("stream: event %lld is too large to send",
+                         (long long)e->id);
+            return;
+        }
         client_queue(c, text->ptr, text->len);
     }
 }

@@ -79,6 +79,17 @@ static enum dk_status apply_migration(struct dk_store *store,
     return store->ops->exec(conn, record, err);
 }
 
+/* The newest schema version this binary carries. */
+static int newest_known(const struct dk_store_ops *ops)
+{
+    int newest = 0;
+    for (const struct dk_embedded *m = ops->migrations; m->path; m++) {
+        int v = migration_version(m->path);
+        newest = v > newest ? v : newest;
+    }
+    return newest;
+}
+
 /* Applies every migration newer than the database, all in one transaction:
  * a failure leaves the database as it was. */
 static enum dk_status migrate(struct dk_store *store, struct db_conn *conn,
@@ -97,6 +108,14 @@ static enum dk_status migrate(struct dk_store *store, struct db_conn *conn,
     int current = 0;
     if (s == DK_OK) {
         s = read_schema_version(store, conn, &current, err);
+    }
+    if (s == DK_OK && current > newest_known(store->ops)) {
+        /* A newer docket wrote it: this one would write without what the
+         * newer migrations added (the search index's pending rows, say). */
+        s = dk_fail(err, DK_INVALID, NULL,
+                    "the database has schema %d, newer than this docket "
+                    "knows (%d): run the newer docket",
+                    current, newest_known(store->ops));
     }
     int newest = current;
     for (const struct dk_embedded *m = store->ops->migrations;

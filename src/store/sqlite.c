@@ -283,24 +283,22 @@ static int64_t sqlite_changes(struct db_conn *conn)
 /* Full-text indexing at commit (migration 0005). FTS5 writes a new index
  * segment every time a savepoint is released, and under group commit each
  * writer is a savepoint: indexing in the ticket's own trigger cost a
- * segment (and its merges) per create. Instead the rows written since the
- * last commit are indexed here, once per transaction, just before COMMIT,
- * so the index still commits with them (no search ever misses a row that
- * was answered 2xx). search_cursor holds the largest id indexed; the
- * update and delete triggers touch the index only for rows at or below it.
- * Setting the cursor to the largest id (not max(cursor, id)) follows ids
- * that SQLite hands out again after the newest rows were deleted. */
-static const char *const index_pending_sql[] = {
+ * segment (and its merges) per create. Instead the insert triggers note
+ * new rows in *_search_pending, and they are indexed here, once per
+ * transaction, just before COMMIT, so the index still commits with them
+ * (no search ever misses a row that was answered 2xx). */
+static const char index_tickets_sql[] =
     "INSERT INTO ticket_fts (rowid, subject, description) "
-    "SELECT id, subject, description FROM tickets "
-    "WHERE id > (SELECT last_id FROM search_cursor WHERE name = 'tickets')",
-    "INSERT INTO message_fts (rowid, body) SELECT id, body FROM messages "
-    "WHERE id > (SELECT last_id FROM search_cursor WHERE name = 'messages')",
-    "UPDATE search_cursor SET last_id = newest FROM "
-    "(SELECT 'tickets' AS of, COALESCE(MAX(id), 0) AS newest FROM tickets "
-    "UNION ALL "
-    "SELECT 'messages', COALESCE(MAX(id), 0) FROM messages) "
-    "WHERE name = of AND last_id <> newest",
+    "SELECT t.id, t.subject, t.description FROM ticket_search_pending p "
+    "JOIN tickets t ON t.id = p.id";
+static const char index_messages_sql[] =
+    "INSERT INTO message_fts (rowid, body) SELECT m.id, m.body "
+    "FROM message_search_pending p JOIN messages m ON m.id = p.id";
+static const char *const index_pending_sql[] = {
+    index_tickets_sql,
+    "DELETE FROM ticket_search_pending",
+    index_messages_sql,
+    "DELETE FROM message_search_pending",
 };
 
 static enum dk_status sqlite_index_pending(struct db_conn *conn,

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,12 +115,47 @@ static void test_dk_store_open__migrates_once(void **state)
     unlink(path);
 }
 
+static void test_dk_store_open__refuses_a_newer_schema(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/docket-unit-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    struct dk_store_config config = {.sqlite_path = path, .n_connections = 2};
+    struct dk_store *store = NULL;
+    struct dk_err err;
+    assert_int_equal(dk_store_open(&config, &store, &err), DK_OK);
+    dk_store_free(store);
+    /* As if a newer docket had migrated it further. */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO schema_migrations "
+                                  "(version, applied_at) VALUES (999, 0)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    store = NULL;
+    assert_int_equal(dk_store_open(&config, &store, &err), DK_INVALID);
+    assert_null(store);
+    assert_non_null(strstr(err.message, "schema 999"));
+    char wal[64];
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof(wal), "%s-shm", path);
+    unlink(wal);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_cursor_encode__round_trips),
         cmocka_unit_test(test_store_cursor_decode__rejects_foreign_and_damaged),
         cmocka_unit_test(test_dk_store_open__migrates_once),
+        cmocka_unit_test(test_dk_store_open__refuses_a_newer_schema),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,17 +4,14 @@
 -- segment per released savepoint, and under group commit every writer is a
 -- savepoint (issue 5). The index still commits with the rows it covers.
 --
--- search_cursor: the largest id of each table that the index holds. Rows
--- above it are new to the index; the update and delete triggers leave them
--- alone (FTS5 must only ever be told to delete exactly what it holds).
-CREATE TABLE search_cursor (
-    name TEXT PRIMARY KEY,
-    last_id INTEGER NOT NULL
-) WITHOUT ROWID;
-INSERT INTO search_cursor (name, last_id)
-SELECT 'tickets', COALESCE(MAX(id), 0) FROM tickets
-UNION ALL
-SELECT 'messages', COALESCE(MAX(id), 0) FROM messages;
+-- *_search_pending: the rows written since the last commit, not yet in the
+-- index (filled by the insert triggers, emptied by index_pending). A row is
+-- in the index exactly when it exists and is not pending, so the update
+-- and delete triggers tell FTS5 to drop only what it holds (anything else
+-- corrupts it) — whatever ids SQLite hands out again after a delete, and
+-- whichever program wrote the row.
+CREATE TABLE ticket_search_pending (id INTEGER PRIMARY KEY);
+CREATE TABLE message_search_pending (id INTEGER PRIMARY KEY);
 
 DROP TRIGGER tickets_fts_insert;
 DROP TRIGGER tickets_fts_delete;
@@ -22,23 +19,32 @@ DROP TRIGGER tickets_fts_update;
 DROP TRIGGER messages_fts_insert;
 DROP TRIGGER messages_fts_delete;
 
-CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets
-WHEN old.id <= (SELECT last_id FROM search_cursor WHERE name = 'tickets')
-BEGIN
+CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
+    INSERT INTO ticket_search_pending (id) VALUES (new.id);
+END;
+-- One trigger per delete, in this order: which of two triggers SQLite runs
+-- first is not to be relied on.
+CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN
     INSERT INTO ticket_fts (ticket_fts, rowid, subject, description)
-    VALUES ('delete', old.id, old.subject, old.description);
+    SELECT 'delete', old.id, old.subject, old.description
+    WHERE NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.id);
+    DELETE FROM ticket_search_pending WHERE id = old.id;
 END;
 CREATE TRIGGER tickets_fts_update AFTER UPDATE OF subject, description ON tickets
-WHEN old.id <= (SELECT last_id FROM search_cursor WHERE name = 'tickets')
+WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.id)
 BEGIN
     INSERT INTO ticket_fts (ticket_fts, rowid, subject, description)
     VALUES ('delete', old.id, old.subject, old.description);
     INSERT INTO ticket_fts (rowid, subject, description)
     VALUES (new.id, new.subject, new.description);
 END;
-CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
-WHEN old.id <= (SELECT last_id FROM search_cursor WHERE name = 'messages')
-BEGIN
+
+CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO message_search_pending (id) VALUES (new.id);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
     INSERT INTO message_fts (message_fts, rowid, body)
-    VALUES ('delete', old.id, old.body);
+    SELECT 'delete', old.id, old.body
+    WHERE NOT EXISTS (SELECT 1 FROM message_search_pending WHERE id = old.id);
+    DELETE FROM message_search_pending WHERE id = old.id;
 END;
