@@ -7,6 +7,7 @@ import { h, createContext } from "/vendor/preact.mjs";
 import {
   useContext,
   useEffect,
+  useLayoutEffect,
   useRef,
   useState,
 } from "/vendor/hooks.mjs";
@@ -152,9 +153,11 @@ export function Avatar({ name, small }) {
 // Closes a popover (menu, bell, account) on Escape or a click outside box.
 // Escape is taken in the capture phase and goes no further, so it closes
 // only the popover, not the panel under it; focus returns to the popover's
-// trigger (the first button in box).
+// trigger (the first button in box). The listeners go in as the popover
+// is drawn (a layout effect): with a plain effect, which runs some time
+// after the paint, an Escape pressed at once was lost.
 export function useDismiss(open, close, box) {
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!open) {
       return undefined;
     }
