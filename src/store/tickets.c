@@ -752,6 +752,17 @@ static bool has_counted_filter(const struct dk_ticket_query *tq)
            tq->channels.n_items || tq->has_assignee || tq->has_group;
 }
 
+/* One tag and nothing else: its total is the tag's rows (one per ticket),
+ * counted on the tag's index without a ticket row read for each (at 1M
+ * tickets, a tag on 410,000 of them: 218 → 11 ms). */
+static bool is_tag_only(const struct dk_ticket_query *tq)
+{
+    return tq->tags.n_items == 1 && !tq->scope_requester_id &&
+           !tq->requester_id && !tq->created_after_ms &&
+           !tq->created_before_ms && !tq->deadline_before_ms &&
+           !has_counted_filter(tq) && !tq->search && !tq->number_match;
+}
+
 /* A search and nothing else: its total is the number of matching ids, with
  * no ticket row read for each (at 1M tickets, a common word's 677,000
  * matches: 735 → ~375 ms). */
@@ -810,7 +821,10 @@ static enum dk_status count_matching(struct dk_tx *tx,
 {
     struct sqlb b;
     sqlb_init(&b, tx);
-    if (is_search_only(tq)) {
+    if (is_tag_only(tq)) {
+        sqlb_sql(&b, "SELECT COUNT(*) FROM ticket_tags WHERE tag = ?");
+        sqlb_text(&b, tq->tags.items[0]);
+    } else if (is_search_only(tq)) {
         sqlb_sql(&b, "SELECT COUNT(*) FROM (");
         search_ids(&b, tq);
         sqlb_sql(&b, ") matches");

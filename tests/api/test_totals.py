@@ -26,8 +26,11 @@ VIEWS = [
 ]
 
 
+TAG = unique("totals")
+
+
 def assert_totals_exact(api):
-    for view in VIEWS:
+    for view in VIEWS + [{"tag": TAG}, {"tag": TAG, "status": OPEN}]:
         listed = api.all_tickets(limit=500, **view)
         total = api.list_tickets(limit=1, **view)["total"]
         assert total == len(listed), (view, total, len(listed))
@@ -44,12 +47,14 @@ def group(admin):
 def made(agent, agent_user, group):
     """A mix over every counted column."""
     specs = [
-        {"status": "todo", "priority": "major", "channel": "chat"},
+        {"status": "todo", "priority": "major", "channel": "chat",
+         "tags": [TAG]},
         {"status": "waiting", "priority": "minor", "channel": "phone",
          "assignee_id": agent_user["id"]},
         {"status": "in_progress", "priority": "normal",
          "group_id": group["id"], "assignee_id": agent_user["id"]},
-        {"status": "closed", "priority": "major", "channel": "email"},
+        {"status": "closed", "priority": "major", "channel": "email",
+         "tags": [TAG, "other"]},
         {"status": "todo", "priority": "normal", "group_id": group["id"]},
     ]
     return [agent.create_ticket(**spec) for spec in specs]
@@ -66,7 +71,8 @@ def test_totals_after_every_counted_field_changes(server, agent, agent2,
     for change in ({"status": "closed"}, {"priority": "minor"},
                    {"channel": "web"}, {"assignee_id": agent_user["id"]},
                    {"group_id": group["id"]}, {"assignee_id": None},
-                   {"group_id": None}, {"status": "todo"}):
+                   {"group_id": None}, {"status": "todo"},
+                   {"tags": ["elsewhere"]}, {"tags": [TAG, "elsewhere"]}):
         r = agent.patch("/tickets/%d" % number, json=change)
         assert r.status_code == 200, r.text
         assert_totals_exact(agent)
@@ -74,7 +80,7 @@ def test_totals_after_every_counted_field_changes(server, agent, agent2,
 
 
 def test_totals_after_delete(server, admin, agent, agent2):
-    doomed = agent.create_ticket(status="todo", priority="major")
+    doomed = agent.create_ticket(status="todo", priority="major", tags=[TAG])
     agent2.ticket(doomed["number"])  # read by someone else too
     assert_totals_exact(agent)
     assert_totals_exact(agent2)
