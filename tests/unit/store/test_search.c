@@ -209,6 +209,16 @@ static void test_search__rows_changed_before_indexing(void **state)
     assert_int_equal(found(f, "secondword"), 0);
     assert_int_equal(found(f, "thirdword"), 1);
     assert_index_matches(f);
+    /* A change of anything but the text leaves the index as it is. */
+    tx = begin(f, DK_TX_WRITE);
+    struct dk_ticket t;
+    struct dk_err err;
+    assert_int_equal(dk_store_ticket_get(tx, number, 0, &t, &err), DK_OK);
+    t.status = "waiting";
+    assert_int_equal(dk_store_ticket_update(tx, &t, &err), DK_OK);
+    commit(tx);
+    assert_int_equal(found(f, "thirdword"), 1);
+    assert_index_matches(f);
 }
 
 static void test_search__follows_ids_given_out_again(void **state)

@@ -30,8 +30,11 @@ CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN
     WHERE NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.id);
     DELETE FROM ticket_search_pending WHERE id = old.id;
 END;
+-- The ticket update writes every column: only a changed text reaches FTS5
+-- (a status change rewrote the ticket's index entry before).
 CREATE TRIGGER tickets_fts_update AFTER UPDATE OF subject, description ON tickets
-WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.id)
+WHEN (old.subject IS NOT new.subject OR old.description IS NOT new.description)
+  AND NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.id)
 BEGIN
     INSERT INTO ticket_fts (ticket_fts, rowid, subject, description)
     VALUES ('delete', old.id, old.subject, old.description);
