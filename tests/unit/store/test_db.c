@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "store/internal.h"
+#include "temp_db.h"
 
 static void test_store_cursor_encode__round_trips(void **state)
 {
@@ -71,11 +72,8 @@ static void test_store_cursor_decode__rejects_foreign_and_damaged(void **state)
 static void test_dk_store_open__migrates_once(void **state)
 {
     (void)state;
-    char path[] = "/tmp/docket-unit-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(path);
+    char path[TEMP_DB_PATH_LEN];
+    temp_db_name(path);
     struct dk_store_config config = {.sqlite_path = path, .n_connections = 2};
     struct dk_store *store = NULL;
     struct dk_err err;
@@ -107,22 +105,14 @@ static void test_dk_store_open__migrates_once(void **state)
     dk_store_rollback(tx);
     dk_store_free(store);
     dk_arena_release(&arena);
-    char wal[64];
-    snprintf(wal, sizeof(wal), "%s-wal", path);
-    unlink(wal);
-    snprintf(wal, sizeof(wal), "%s-shm", path);
-    unlink(wal);
-    unlink(path);
+    temp_db_remove(path);
 }
 
 static void test_dk_store_open__refuses_a_newer_schema(void **state)
 {
     (void)state;
-    char path[] = "/tmp/docket-unit-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(path);
+    char path[TEMP_DB_PATH_LEN];
+    temp_db_name(path);
     struct dk_store_config config = {.sqlite_path = path, .n_connections = 2};
     struct dk_store *store = NULL;
     struct dk_err err;
@@ -141,12 +131,7 @@ static void test_dk_store_open__refuses_a_newer_schema(void **state)
     assert_int_equal(dk_store_open(&config, &store, &err), DK_INVALID);
     assert_null(store);
     assert_non_null(strstr(err.message, "schema 999"));
-    char wal[64];
-    snprintf(wal, sizeof(wal), "%s-wal", path);
-    unlink(wal);
-    snprintf(wal, sizeof(wal), "%s-shm", path);
-    unlink(wal);
-    unlink(path);
+    temp_db_remove(path);
 }
 
 int main(void)

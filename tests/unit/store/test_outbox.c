@@ -12,11 +12,12 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "temp_db.h"
 
 enum { NOW = 1000000 };
 
 struct fixture {
-    char path[64];
+    char path[TEMP_DB_PATH_LEN];
     struct dk_store *store;
     struct dk_arena arena;
 };
@@ -24,10 +25,7 @@ struct fixture {
 static int set_up(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    snprintf(f->path, sizeof(f->path), "/tmp/docket-outbox-XXXXXX");
-    int fd = mkstemp(f->path);
-    close(fd);
-    unlink(f->path);
+    temp_db_name(f->path);
     struct dk_store_config config = {.sqlite_path = f->path,
                                      .n_connections = 2};
     struct dk_err err;
@@ -45,12 +43,7 @@ static int tear_down(void **state)
     struct fixture *f = *state;
     dk_arena_release(&f->arena);
     dk_store_free(f->store);
-    char wal[80];
-    unlink(f->path);
-    snprintf(wal, sizeof(wal), "%s-wal", f->path);
-    unlink(wal);
-    snprintf(wal, sizeof(wal), "%s-shm", f->path);
-    unlink(wal);
+    temp_db_remove(f->path);
     free(f);
     dk_clock_set_ms(0);
     return 0;
@@ -58,17 +51,12 @@ static int tear_down(void **state)
 
 static struct dk_tx *begin(struct fixture *f)
 {
-    struct dk_tx *tx = NULL;
-    struct dk_err err;
-    assert_int_equal(
-        dk_store_begin(f->store, DK_TX_WRITE, &f->arena, &tx, &err), DK_OK);
-    return tx;
+    return temp_db_begin(f->store, DK_TX_WRITE, &f->arena);
 }
 
 static void commit(struct dk_tx *tx)
 {
-    struct dk_err err;
-    assert_int_equal(dk_store_commit(tx, &err), DK_OK);
+    temp_db_commit(tx);
 }
 
 static void insert_job(struct fixture *f, int64_t message_id)
