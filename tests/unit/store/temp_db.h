@@ -33,6 +33,34 @@ static inline void temp_db_remove(const char *path)
     unlink(other);
 }
 
+/* A store on a fresh file, with an arena for its transactions. */
+struct temp_store {
+    char path[TEMP_DB_PATH_LEN];
+    struct dk_store *store;
+    struct dk_arena arena;
+};
+
+/* 0, or -1 when the store cannot be opened (a cmocka set-up's answer). */
+static inline int temp_store_open(struct temp_store *t)
+{
+    temp_db_name(t->path);
+    struct dk_store_config config = {.sqlite_path = t->path,
+                                     .n_connections = 2};
+    struct dk_err err;
+    if (dk_store_open(&config, &t->store, &err) != DK_OK) {
+        return -1;
+    }
+    dk_arena_init(&t->arena);
+    return 0;
+}
+
+static inline void temp_store_close(struct temp_store *t)
+{
+    dk_arena_release(&t->arena);
+    dk_store_free(t->store);
+    temp_db_remove(t->path);
+}
+
 /* A transaction on store that must begin. */
 static inline struct dk_tx *temp_db_begin(struct dk_store *store,
                                           enum dk_tx_mode mode,

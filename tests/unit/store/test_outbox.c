@@ -17,22 +17,15 @@
 enum { NOW = 1000000 };
 
 struct fixture {
-    char path[TEMP_DB_PATH_LEN];
-    struct dk_store *store;
-    struct dk_arena arena;
+    struct temp_store db;
 };
 
 static int set_up(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    temp_db_name(f->path);
-    struct dk_store_config config = {.sqlite_path = f->path,
-                                     .n_connections = 2};
-    struct dk_err err;
-    if (dk_store_open(&config, &f->store, &err) != DK_OK) {
+    if (temp_store_open(&f->db) != 0) {
         return -1;
     }
-    dk_arena_init(&f->arena);
     dk_clock_set_ms(NOW);
     *state = f;
     return 0;
@@ -41,9 +34,7 @@ static int set_up(void **state)
 static int tear_down(void **state)
 {
     struct fixture *f = *state;
-    dk_arena_release(&f->arena);
-    dk_store_free(f->store);
-    temp_db_remove(f->path);
+    temp_store_close(&f->db);
     free(f);
     dk_clock_set_ms(0);
     return 0;
@@ -51,7 +42,7 @@ static int tear_down(void **state)
 
 static struct dk_tx *begin(struct fixture *f)
 {
-    return temp_db_begin(f->store, DK_TX_WRITE, &f->arena);
+    return temp_db_begin(f->db.store, DK_TX_WRITE, &f->db.arena);
 }
 
 static void commit(struct dk_tx *tx)

@@ -21,15 +21,13 @@
 enum { NOW = 1000000 };
 
 struct fixture {
-    char path[TEMP_DB_PATH_LEN];
-    struct dk_store *store;
-    struct dk_arena arena;
+    struct temp_store db;
     int64_t requester_id;
 };
 
 static struct dk_tx *begin(struct fixture *f, enum dk_tx_mode mode)
 {
-    return temp_db_begin(f->store, mode, &f->arena);
+    return temp_db_begin(f->db.store, mode, &f->db.arena);
 }
 
 static void commit(struct dk_tx *tx)
@@ -40,14 +38,10 @@ static void commit(struct dk_tx *tx)
 static int set_up(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    temp_db_name(f->path);
-    struct dk_store_config config = {.sqlite_path = f->path,
-                                     .n_connections = 2};
-    struct dk_err err;
-    if (dk_store_open(&config, &f->store, &err) != DK_OK) {
+    if (temp_store_open(&f->db) != 0) {
         return -1;
     }
-    dk_arena_init(&f->arena);
+    struct dk_err err;
     dk_clock_set_ms(NOW);
     struct dk_tx *tx = begin(f, DK_TX_WRITE);
     struct dk_user u = {.kind = "customer",
@@ -65,9 +59,7 @@ static int set_up(void **state)
 static int tear_down(void **state)
 {
     struct fixture *f = *state;
-    dk_arena_release(&f->arena);
-    dk_store_free(f->store);
-    temp_db_remove(f->path);
+    temp_store_close(&f->db);
     free(f);
     dk_clock_set_ms(0);
     return 0;
@@ -145,7 +137,7 @@ static int64_t found(struct fixture *f, const char *words)
 static void assert_index_matches(struct fixture *f)
 {
     sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     char *msg = NULL;
     int rc = sqlite3_exec(db,
                           "INSERT INTO ticket_fts (ticket_fts, rank) VALUES "
