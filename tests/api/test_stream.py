@@ -106,6 +106,22 @@ def test_a_change_appears_as_an_event(server, agent, agent_bearer,
         assert ids == sorted(ids) and len(set(ids)) == len(ids)
 
 
+def test_an_event_larger_than_a_send_block_arrives_whole(server, agent,
+                                                         agent_bearer):
+    # The server hands a stream to libmicrohttpd 1 KiB at a time: an event
+    # of many KiB (a long description in its changes) spans many blocks
+    # and must come out as one event, its JSON intact.
+    description = ("Ž" + "x" * 99 + "\n") * 120
+    with bearer_stream(server, agent_bearer) as s:
+        s.connected.wait(10)
+        t = agent.create_ticket(subject="long", description=description)
+        ev = s.wait_for(of_ticket(t["number"], "ticket.created"),
+                        what="the long ticket.created")
+        data = check_event(ev)
+        assert len(ev["data"]) > 8 * 1024
+        assert data["changes"]["description"] == [None, description]
+
+
 def test_a_new_stream_first_sets_its_resume_point(server, agent,
                                                   agent_bearer):
     """Without Last-Event-ID the stream opens with a record holding only an
