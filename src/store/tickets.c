@@ -731,12 +731,18 @@ static void ticket_filters(struct sqlb *b, const struct dk_ticket_query *tq,
     search_filter(b, tq);
 }
 
-/* Does tq filter on a ticket column that ticket_counts does not have? */
+/* Does tq filter on a column of the ticket row that ticket_counts does not
+ * have (tags aside)? */
+static bool has_uncounted_row_filter(const struct dk_ticket_query *tq)
+{
+    return tq->scope_requester_id || tq->requester_id || tq->created_after_ms ||
+           tq->created_before_ms || tq->deadline_before_ms;
+}
+
+/* ... or on anything ticket_counts does not have, tags included? */
 static bool has_uncounted_filter(const struct dk_ticket_query *tq)
 {
-    return tq->scope_requester_id || tq->requester_id || tq->tags.n_items ||
-           tq->created_after_ms || tq->created_before_ms ||
-           tq->deadline_before_ms;
+    return has_uncounted_row_filter(tq) || tq->tags.n_items;
 }
 
 /* Can ticket_counts answer the count? Only filters on its columns. */
@@ -758,9 +764,7 @@ static bool has_counted_filter(const struct dk_ticket_query *tq)
  * a tag on 410,000 of them 218 → 11 ms, with a status filter 53 → ~1 ms. */
 static bool is_tag_view(const struct dk_ticket_query *tq)
 {
-    return tq->tags.n_items == 1 && !tq->scope_requester_id &&
-           !tq->requester_id && !tq->created_after_ms &&
-           !tq->created_before_ms && !tq->deadline_before_ms &&
+    return tq->tags.n_items == 1 && !has_uncounted_row_filter(tq) &&
            !tq->priorities.n_items && !tq->channels.n_items &&
            !tq->has_assignee && !tq->has_group && !tq->search &&
            !tq->number_match;
