@@ -53,22 +53,21 @@ struct dk_store_ops {
     /* Statements that open a read and a write transaction. */
     const char *begin_read_sql;
     const char *begin_write_sql;
-    /* Full-text search: the match expression of the user's words (NULL
-     * when they hold nothing searchable), and the SQL that uses it, each
+    /* Full-text search over one document per ticket (subject,
+     * description, public messages, notes): the match expression of the
+     * user's words, without the notes when is_internal_hidden (NULL when
+     * the words hold nothing searchable), and the SQL that uses it, each
      * piece with one '?' for the expression:
-     * - fts_ticket_sql: SELECT of the ids of tickets whose subject or
-     *   description match;
-     * - fts_message_sql: SELECT of the ticket ids of matching messages ("m"
-     *   is the message row; the caller may add conditions on it), and
-     *   fts_message_id, the message id as the search index can narrow it;
+     * - fts_ids_sql: SELECT of the ids of the matching tickets, and
+     *   fts_id_column, that id as a condition after it may name it;
      * - the newest-first walk over the search index itself, joining ticket
      *   rows only as far as the page goes (shared/MEASURED.md): a FROM
      *   clause that names the ticket row "t", its condition, and the key it
      *   is walked by (the ticket id: ids and numbers grow together). */
-    const char *(*fts_expression)(struct dk_arena *arena, const char *words);
-    const char *fts_ticket_sql;
-    const char *fts_message_sql;
-    const char *fts_message_id;
+    const char *(*fts_expression)(struct dk_arena *arena, const char *words,
+                                  bool is_internal_hidden);
+    const char *fts_ids_sql;
+    const char *fts_id_column;
     const char *fts_newest_from;
     const char *fts_newest_match;
     const char *fts_newest_key;
@@ -78,7 +77,8 @@ struct dk_store_ops {
     const char *lock_skip_locked;
     /* Runs in every write transaction just before COMMIT: brings the
      * full-text index up to the rows the transaction wrote. NULL when the
-     * index follows each row by itself (PostgreSQL's generated tsvector). */
+     * index follows each row by itself (PostgreSQL's ticket_search, kept by
+     * triggers). */
     DK_MUST_USE enum dk_status (*index_pending)(struct db_conn *conn,
                                                 struct dk_err *err);
     /* The backend's schema migrations, in order, ending with a NULL path. */

@@ -427,27 +427,34 @@ static bool is_term_byte(unsigned char c)
 
 /* to_tsquery syntax: every run of letters and digits of the user's words
  * becomes a term (anything else could be an operator), the terms are
- * joined with & and the last one is a prefix. */
-static const char *pg_fts_expression(struct dk_arena *arena, const char *words)
+ * joined with & and the last one is a prefix. Without the notes, each term
+ * asks for the weights of the other parts of the ticket's document
+ * (0008_ticket_documents.sql). */
+static const char *pg_fts_expression(struct dk_arena *arena, const char *words,
+                                     bool is_internal_hidden)
 {
     struct dk_buf out;
-    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 4 + 64);
+    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 8 + 64);
+    const char *weights = is_internal_hidden ? "ABC" : "";
+    const char *term_end = is_internal_hidden ? ":ABC & " : " & ";
     size_t n_terms = 0;
     for (const char *p = words; *p;) {
         if (!is_term_byte((unsigned char)*p)) {
             p++;
             continue;
         }
-        dk_buf_appends(&out, n_terms ? " & " : "");
+        if (n_terms) {
+            dk_buf_appends(&out, term_end);
+        }
         while (*p && is_term_byte((unsigned char)*p)) {
             dk_buf_appendc(&out, *p++);
         }
         n_terms++;
     }
+    dk_buf_appendf(&out, ":*%s", weights);
     if (n_terms == 0 || out.has_failed) {
         return NULL;
     }
-    dk_buf_appends(&out, ":*");
     return dk_buf_take(&out);
 }
 
@@ -582,16 +589,15 @@ const struct dk_store_ops dk_store_pg_ops = {
     .begin_read_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
     .begin_write_sql = "BEGIN; SELECT pg_advisory_xact_lock(7266355)",
     .fts_expression = pg_fts_expression,
-    .fts_ticket_sql = "SELECT id FROM tickets "
-                      "WHERE search @@ to_tsquery('docket', ?)",
-    .fts_message_sql = "SELECT m.ticket_id FROM messages m "
-                       "WHERE m.search @@ to_tsquery('docket', ?)",
-    .fts_message_id = "m.id",
+    .fts_ids_sql = "SELECT ticket_id FROM ticket_search "
+                   "WHERE doc @@ to_tsquery('docket', ?)",
+    .fts_id_column = "ticket_id",
     /* The planner walks the primary key backwards for a common word and
      * takes the GIN index for a rare one. */
-    .fts_newest_from = " FROM tickets t",
-    .fts_newest_match = "t.search @@ to_tsquery('docket', ?)",
-    .fts_newest_key = "t.id",
+    .fts_newest_from = " FROM ticket_search d JOIN tickets t "
+                       "ON t.id = d.ticket_id",
+    .fts_newest_match = "d.doc @@ to_tsquery('docket', ?)",
+    .fts_newest_key = "d.ticket_id",
     .lock_skip_locked = " FOR UPDATE SKIP LOCKED",
     .migrations = dk_pg_migrations,
     .announce = pg_announce,

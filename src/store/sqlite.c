@@ -280,25 +280,19 @@ static int64_t sqlite_changes(struct db_conn *conn)
     return sqlite3_changes64(conn->db);
 }
 
-/* Full-text indexing at commit (migration 0005). FTS5 writes a new index
- * segment every time a savepoint is released, and under group commit each
- * writer is a savepoint: indexing in the ticket's own trigger cost a
- * segment (and its merges) per create. Instead the insert triggers note
- * new rows in *_search_pending, and they are indexed here, once per
- * transaction, just before COMMIT, so the index still commits with them
- * (no search ever misses a row that was answered 2xx). */
-static const char index_tickets_sql[] =
-    "INSERT INTO ticket_fts (rowid, subject, description) "
-    "SELECT t.id, t.subject, t.description FROM ticket_search_pending p "
-    "JOIN tickets t ON t.id = p.id";
-static const char index_messages_sql[] =
-    "INSERT INTO message_fts (rowid, body) SELECT m.id, m.body "
-    "FROM message_search_pending p JOIN messages m ON m.id = p.id";
+/* Full-text indexing at commit (migrations 0005, 0008). FTS5 writes a new
+ * index segment every time a savepoint is released, and under group commit
+ * each writer is a savepoint: indexing in the ticket's own trigger cost a
+ * segment (and its merges) per create. Instead the triggers note the
+ * tickets whose document changed in ticket_search_pending, and their
+ * documents are indexed here, once per transaction, just before COMMIT, so
+ * the index still commits with them (no search ever misses a row that was
+ * answered 2xx). */
 static const char *const index_pending_sql[] = {
-    index_tickets_sql,
+    "INSERT INTO ticket_search (rowid, subject, description, public, notes) "
+    "SELECT d.id, d.subject, d.description, d.public, d.notes "
+    "FROM ticket_search_pending p JOIN ticket_search_docs d ON d.id = p.id",
     "DELETE FROM ticket_search_pending",
-    index_messages_sql,
-    "DELETE FROM message_search_pending",
 };
 
 static enum dk_status sqlite_index_pending(struct db_conn *conn,
@@ -315,12 +309,18 @@ static enum dk_status sqlite_index_pending(struct db_conn *conn,
 }
 
 /* FTS5 query syntax: each word becomes a quoted string (quotes doubled), so
- * no user text is ever read as an operator; the last word is a prefix. */
+ * no user text is ever read as an operator; the last word is a prefix.
+ * Without the notes, the words are looked for in the other columns of the
+ * ticket's document (0008_ticket_documents.sql). */
 static const char *sqlite_fts_expression(struct dk_arena *arena,
-                                         const char *words)
+                                         const char *words,
+                                         bool is_internal_hidden)
 {
     struct dk_buf out;
     dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 3 + 64);
+    if (is_internal_hidden) {
+        dk_buf_appends(&out, "{subject description public} : (");
+    }
     struct dk_str rest = dk_str_cstr(words);
     struct dk_str word;
     size_t n_words = 0;
@@ -335,10 +335,10 @@ static const char *sqlite_fts_expression(struct dk_arena *arena,
         dk_buf_appendc(&out, '"');
         n_words++;
     }
+    dk_buf_appends(&out, is_internal_hidden ? "*)" : "*");
     if (n_words == 0 || out.has_failed) {
         return NULL;
     }
-    dk_buf_appendc(&out, '*');
     return dk_buf_take(&out);
 }
 
@@ -364,16 +364,14 @@ const struct dk_store_ops dk_store_sqlite_ops = {
     .begin_read_sql = "BEGIN",
     .begin_write_sql = "BEGIN IMMEDIATE",
     .fts_expression = sqlite_fts_expression,
-    .fts_ticket_sql = "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?",
-    .fts_message_sql = "SELECT m.ticket_id FROM message_fts "
-                       "JOIN messages m ON m.id = message_fts.rowid "
-                       "WHERE message_fts MATCH ?",
-    .fts_message_id = "message_fts.rowid",
+    .fts_ids_sql =
+        "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?",
+    .fts_id_column = "rowid",
     /* FTS5 walks its rowids in either order and stops at the LIMIT. */
-    .fts_newest_from = " FROM ticket_fts JOIN tickets t "
-                       "ON t.id = ticket_fts.rowid",
-    .fts_newest_match = "ticket_fts MATCH ?",
-    .fts_newest_key = "ticket_fts.rowid",
+    .fts_newest_from = " FROM ticket_search JOIN tickets t "
+                       "ON t.id = ticket_search.rowid",
+    .fts_newest_match = "ticket_search MATCH ?",
+    .fts_newest_key = "ticket_search.rowid",
     .lock_skip_locked = "", /* one writer at a time */
     .index_pending = sqlite_index_pending,
     .migrations = dk_sqlite_migrations,

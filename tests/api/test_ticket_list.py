@@ -519,9 +519,10 @@ def test_search_combines_with_filters(server, agent, multilingual):
 @pytest.mark.parametrize("limit", [1, 2, 3])
 def test_search_pages_mix_ticket_and_message_matches(server, agent, customer,
                                                      customer_user, limit):
-    """Newest first walks subject/description matches and message matches
-    separately (docs/architecture.md, Search): every page size gives the
-    same tickets, once each, newest first, and the total counts them."""
+    """Newest first walks the search index's ticket documents
+    (docs/architecture.md, Search): every page size gives the same tickets,
+    once each, however many of their messages match, newest first, and the
+    total counts them."""
     word = unique("mixed")
     made = []
     for i in range(7):
@@ -544,6 +545,44 @@ def test_search_pages_mix_ticket_and_message_matches(server, agent, customer,
     # A customer never finds a ticket through a note.
     seen = numbers(customer.all_tickets(q=word, limit=limit))
     assert seen == [n for n in expected if n != made[4]["number"]]
+
+
+def test_search_words_may_be_anywhere_in_the_ticket(server, agent, customer,
+                                                   customer_user):
+    """A ticket is one document: the words of a query may be in its subject,
+    description and different messages; a customer's words never match
+    through a note, not even together with public ones."""
+    w = [unique("part") for _ in range(4)]
+    t = agent.create_ticket(requester_id=customer_user["id"],
+                            subject="subject %s" % w[0],
+                            description="description %s" % w[1])
+    agent.post_message(t["number"], "reply %s" % w[2])
+    agent.post_message(t["number"], "note %s" % w[3], kind="note")
+    eventually_found(agent, w[2], t["number"])
+    everything = " ".join(w)
+    assert search(agent, everything) == [t["number"]]
+    assert agent.list_tickets(q=everything)["total"] == 1
+    public = " ".join(w[:3])
+    assert search(customer, public) == [t["number"]]
+    assert search(customer, everything) == []
+    assert search(customer, w[3]) == []
+    assert search(agent, "%s %s" % (w[0], unique("absent"))) == []
+
+
+def test_search_total_counts_the_number_and_the_words_once(server, agent):
+    """A number is both the ticket of that number and a word of other
+    tickets (and of itself): the total of the search alone counts each
+    ticket once, as its pages do."""
+    target = agent.create_ticket()
+    n = target["number"]
+    agent.patch("/tickets/%d" % n, json={"subject": "ticket %d itself" % n})
+    other = agent.create_ticket(subject="see %d" % n)
+    eventually_found(agent, str(n), other["number"])
+    page = agent.list_tickets(q=str(n), limit=500)
+    found = numbers(agent.all_tickets(q=str(n)))
+    assert {n, other["number"]} <= set(found)
+    assert len(found) == len(set(found))
+    assert page["total"] == len(found)
 
 
 def test_every_item_of_a_page_has_its_own_tags_and_followers(server, admin,

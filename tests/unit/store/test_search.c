@@ -1,8 +1,10 @@
-/* test_search.c — the full-text index on a real SQLite file, brought up to
- * date once per transaction just before it commits (migration 0005): rows
- * are found as soon as their transaction has committed, rows changed or
- * deleted before they were indexed leave nothing wrong behind, and FTS5's
- * own integrity check passes after each case. */
+/* test_search.c — the full-text index on a real SQLite file: one document
+ * per ticket (subject, description, public messages, notes; migration
+ * 0008), brought up to date once per transaction just before it commits
+ * (0005): tickets are found as soon as their transaction has committed, by
+ * words anywhere in them; documents changed or deleted before they were
+ * indexed leave nothing wrong behind; customers' searches skip the notes;
+ * and FTS5's own integrity check passes after each case. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,11 +110,12 @@ static void set_subject(struct dk_tx *tx, int64_t number, const char *subject)
     assert_int_equal(dk_store_ticket_update(tx, &t, &err), DK_OK);
 }
 
-static void add_message(struct fixture *f, struct dk_tx *tx, int64_t ticket_id,
-                        const char *body)
+static void add_message_of(struct fixture *f, struct dk_tx *tx,
+                           int64_t ticket_id, const char *kind,
+                           const char *body)
 {
     struct dk_message m = {.ticket_id = ticket_id,
-                           .kind = "inbound",
+                           .kind = kind,
                            .author = {f->requester_id, "Zdeněk"},
                            .body = body,
                            .created_at_ms = NOW};
@@ -121,16 +124,31 @@ static void add_message(struct fixture *f, struct dk_tx *tx, int64_t ticket_id,
     assert_int_equal(dk_store_message_insert(tx, &m, &id, &err), DK_OK);
 }
 
-/* How many tickets a search for words finds, in a read transaction. */
-static int64_t found(struct fixture *f, const char *words)
+static void add_message(struct fixture *f, struct dk_tx *tx, int64_t ticket_id,
+                        const char *body)
+{
+    add_message_of(f, tx, ticket_id, "inbound", body);
+}
+
+/* How many tickets a search for words finds, in a read transaction, as an
+ * agent or (is_internal_hidden) a customer; the page and the total agree. */
+static int64_t found_by(struct fixture *f, const char *words,
+                        bool is_internal_hidden)
 {
     struct dk_tx *tx = begin(f, DK_TX_READ);
-    struct dk_ticket_query q = {.search = words, .limit = 50};
+    struct dk_ticket_query q = {
+        .search = words, .limit = 50, .is_internal_hidden = is_internal_hidden};
     struct dk_ticket_page page;
     struct dk_err err;
     assert_int_equal(dk_store_ticket_list(tx, &q, &page, &err), DK_OK);
     dk_store_rollback(tx);
+    assert_int_equal(page.total, (int64_t)page.n_items);
     return (int64_t)page.n_items;
+}
+
+static int64_t found(struct fixture *f, const char *words)
+{
+    return found_by(f, words, false);
 }
 
 /* FTS5's own check that the index holds exactly the table's rows. */
@@ -140,10 +158,8 @@ static void assert_index_matches(struct fixture *f)
     assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     char *msg = NULL;
     int rc = sqlite3_exec(db,
-                          "INSERT INTO ticket_fts (ticket_fts, rank) VALUES "
-                          "('integrity-check', 1);"
-                          "INSERT INTO message_fts (message_fts, rank) VALUES "
-                          "('integrity-check', 1);",
+                          "INSERT INTO ticket_search (ticket_search, rank) "
+                          "VALUES ('integrity-check', 1);",
                           NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         fail_msg("integrity-check: %s", msg ? msg : "?");
@@ -276,6 +292,54 @@ static void test_search__rolled_back_rows_leave_nothing(void **state)
     assert_index_matches(f);
 }
 
+/* A ticket's words are one document: a query's words may be in its
+ * subject, description and messages, and a message added later (to a
+ * ticket already indexed) joins them. */
+static void test_search__words_anywhere_in_the_ticket(void **state)
+{
+    struct fixture *f = *state;
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    int64_t id = insert_ticket(f, tx, "printer", "in the office");
+    add_message(f, tx, id, "paper jam again");
+    insert_ticket(f, tx, "printer", "elsewhere");
+    commit(tx);
+    assert_int_equal(found(f, "printer"), 2);
+    assert_int_equal(found(f, "printer office jam"), 1);
+    assert_int_equal(found(f, "office toner"), 0);
+    tx = begin(f, DK_TX_WRITE);
+    add_message(f, tx, id, "toner too");
+    add_message(f, tx, id, "and the scanner");
+    commit(tx);
+    assert_int_equal(found(f, "office toner scanner"), 1);
+    assert_int_equal(found(f, "paper"), 1);
+    assert_index_matches(f);
+    tx = begin(f, DK_TX_WRITE);
+    add_message(f, tx, id, "fixed");
+    delete_ticket(tx, id);
+    commit(tx);
+    assert_int_equal(found(f, "printer"), 1);
+    assert_int_equal(found(f, "toner"), 0);
+    assert_index_matches(f);
+}
+
+/* Notes are agents' words: customers' searches do not find them, alone or
+ * with public words of the same ticket. */
+static void test_search__customers_do_not_search_notes(void **state)
+{
+    struct fixture *f = *state;
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    int64_t id = insert_ticket(f, tx, "refund", "order 77");
+    add_message_of(f, tx, id, "note", "suspicious chargeback");
+    add_message_of(f, tx, id, "reply", "we are checking");
+    commit(tx);
+    assert_int_equal(found_by(f, "chargeback", false), 1);
+    assert_int_equal(found_by(f, "chargeback", true), 0);
+    assert_int_equal(found_by(f, "refund chargeback", true), 0);
+    assert_int_equal(found_by(f, "refund checking", true), 1);
+    assert_int_equal(found_by(f, "refund checking", false), 1);
+    assert_index_matches(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +354,10 @@ int main(void)
             tear_down),
         cmocka_unit_test_setup_teardown(
             test_search__rolled_back_rows_leave_nothing, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(
+            test_search__words_anywhere_in_the_ticket, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(
+            test_search__customers_do_not_search_notes, set_up, tear_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

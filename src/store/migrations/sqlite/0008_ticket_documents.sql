@@ -1,0 +1,115 @@
+-- 0008_ticket_documents.sql — one full-text document per ticket (issue 5):
+-- its subject, description, public messages and internal notes as four
+-- columns of one FTS5 row whose rowid is the ticket id. A search's matches
+-- are then ticket ids in order: its total is FTS5's own count (a word in
+-- 89 % of 1M tickets: 1.2 s → ~50 ms; giving 2.3M message matches their
+-- tickets and de-duplicating them was the cost), its newest-first page a
+-- walk of the index, and the words of a query may be anywhere in the
+-- ticket. Customers' queries are limited to the first three columns.
+--
+-- The price: a new message re-indexes its ticket's whole document (FTS5
+-- rows do not grow), ~60 µs per KB of the ticket's text, once per
+-- transaction.
+--
+-- The document is the view ticket_search_docs (external content: the text
+-- is stored once, in tickets and messages). ticket_search_pending (0005)
+-- now holds the tickets whose document is not in the index: a ticket's
+-- document is in the index, exactly as the view gives it, when the ticket
+-- exists and is not pending. Every change to a document first takes the
+-- indexed one out (FTS5 must be told its old text exactly, so the change
+-- triggers read it before it changes) and marks the ticket pending; the
+-- commit indexes the pending documents (store/sqlite.c, index_pending).
+-- Messages only ever grow a thread: their text, kind and ticket never
+-- change (a trigger refuses it), so the text before a new message is the
+-- view's text then.
+
+DROP TRIGGER tickets_search_insert;
+DROP TRIGGER tickets_fts_delete;
+DROP TRIGGER tickets_fts_update;
+DROP TRIGGER messages_search_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TABLE ticket_fts;
+DROP TABLE message_fts;
+DROP TABLE message_search_pending;
+
+-- Bodies in message order (the index must be told the same text again).
+CREATE VIEW ticket_search_docs AS
+SELECT t.id AS id, t.subject AS subject, t.description AS description,
+    (SELECT group_concat(body, char(10)) FROM (
+        SELECT m.body FROM messages m
+        WHERE m.ticket_id = t.id AND m.kind <> 'note' ORDER BY m.id)) AS public,
+    (SELECT group_concat(body, char(10)) FROM (
+        SELECT m.body FROM messages m
+        WHERE m.ticket_id = t.id AND m.kind = 'note' ORDER BY m.id)) AS notes
+FROM tickets t;
+
+CREATE VIRTUAL TABLE ticket_search USING fts5 (
+    subject, description, public, notes,
+    content = 'ticket_search_docs', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
+    INSERT INTO ticket_search_pending (id) SELECT new.id
+    WHERE NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = new.id);
+END;
+
+-- The ticket update writes every column: only a changed text counts.
+CREATE TRIGGER tickets_search_update AFTER UPDATE OF subject, description ON tickets
+WHEN (old.subject IS NOT new.subject OR old.description IS NOT new.description)
+  AND NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.id)
+BEGIN
+    INSERT INTO ticket_search
+        (ticket_search, rowid, subject, description, public, notes)
+    SELECT 'delete', old.id, old.subject, old.description, d.public, d.notes
+    FROM ticket_search_docs d WHERE d.id = old.id;
+    INSERT INTO ticket_search_pending (id) VALUES (old.id);
+END;
+
+-- BEFORE: the view does not hold the new message yet.
+CREATE TRIGGER messages_search_insert BEFORE INSERT ON messages
+WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = new.ticket_id)
+  AND EXISTS (SELECT 1 FROM tickets WHERE id = new.ticket_id)
+BEGIN
+    INSERT INTO ticket_search
+        (ticket_search, rowid, subject, description, public, notes)
+    SELECT 'delete', d.id, d.subject, d.description, d.public, d.notes
+    FROM ticket_search_docs d WHERE d.id = new.ticket_id;
+    INSERT INTO ticket_search_pending (id) VALUES (new.ticket_id);
+END;
+
+-- A ticket's delete marks it pending first, so the deletes of its messages
+-- (ON DELETE CASCADE) leave the index alone whether they run before or
+-- after the ticket's row is gone.
+CREATE TRIGGER tickets_search_delete BEFORE DELETE ON tickets
+WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.id)
+BEGIN
+    INSERT INTO ticket_search
+        (ticket_search, rowid, subject, description, public, notes)
+    SELECT 'delete', d.id, d.subject, d.description, d.public, d.notes
+    FROM ticket_search_docs d WHERE d.id = old.id;
+    INSERT INTO ticket_search_pending (id) VALUES (old.id);
+END;
+CREATE TRIGGER tickets_search_forget AFTER DELETE ON tickets BEGIN
+    DELETE FROM ticket_search_pending WHERE id = old.id;
+END;
+
+CREATE TRIGGER messages_search_delete BEFORE DELETE ON messages
+WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.ticket_id)
+  AND EXISTS (SELECT 1 FROM tickets WHERE id = old.ticket_id)
+BEGIN
+    INSERT INTO ticket_search
+        (ticket_search, rowid, subject, description, public, notes)
+    SELECT 'delete', d.id, d.subject, d.description, d.public, d.notes
+    FROM ticket_search_docs d WHERE d.id = old.ticket_id;
+    INSERT INTO ticket_search_pending (id) VALUES (old.ticket_id);
+END;
+
+CREATE TRIGGER messages_search_frozen
+BEFORE UPDATE OF ticket_id, kind, body ON messages BEGIN
+    SELECT RAISE(ABORT, 'a message''s text, kind and ticket never change');
+END;
+
+-- Every existing ticket (1M tickets, 5M messages: ~40 s).
+DELETE FROM ticket_search_pending;
+INSERT INTO ticket_search (ticket_search) VALUES ('rebuild');
