@@ -23,6 +23,7 @@ enum {
     DK_MAX_MENTIONS = 20,  /* @handles resolved per message */
     DK_MAX_KEY_BYTES = 32, /* status and priority keys */
     DK_MAX_SEARCH_BYTES = 500,
+    DK_MAX_SEARCH_SLOTS = 16, /* full-text searches running at once */
     DK_MAX_CURSOR_BYTES = 1024,
     DK_MAX_FILENAME_BYTES = 255,
     DK_MAX_LIST_LIMIT = 500,

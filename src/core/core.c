@@ -2,11 +2,39 @@
  * stream after commit) and the event/changes writers every command uses. */
 #include "core/core.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/internal.h"
+
+/* Two searches per CPU (one runs while the other waits on memory): more
+ * would only share the same CPU, each holding its memory meanwhile. */
+static unsigned search_slot_count(void)
+{
+    long n_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n_cpus < 1) {
+        n_cpus = 1;
+    }
+    return (unsigned)(n_cpus > DK_MAX_SEARCH_SLOTS ? DK_MAX_SEARCH_SLOTS
+                                                   : n_cpus);
+}
+
+void core_search_enter(struct dk_core *core)
+{
+    while (sem_wait(&core->search_slots) != 0) {
+        if (errno != EINTR) {
+            dk_bug("core: sem_wait failed");
+        }
+    }
+}
+
+void core_search_leave(struct dk_core *core)
+{
+    sem_post(&core->search_slots);
+}
 
 enum dk_status dk_core_open(const struct dk_store_config *config,
                             struct dk_core **out, struct dk_err *err)
@@ -22,6 +50,9 @@ enum dk_status dk_core_open(const struct dk_store_config *config,
     struct dk_core *core = dk_xcalloc(1, sizeof(*core));
     core->store = store;
     pthread_mutex_init(&core->hooks_lock, NULL);
+    if (sem_init(&core->search_slots, 0, search_slot_count()) != 0) {
+        dk_bug("core: sem_init failed");
+    }
     /* shared/API.md asks for limits per account and per address; 5 and 20
      * failures per 15 minutes are documented in docs/api.md. */
     core->login_by_account = dk_ratelimit_new(5, 15 * 60 * 1000, 4096);
@@ -39,6 +70,7 @@ void dk_core_free(struct dk_core *core)
     dk_ratelimit_free(core->login_by_address);
     dk_store_free(core->store);
     pthread_mutex_destroy(&core->hooks_lock);
+    sem_destroy(&core->search_slots);
     free(core);
 }
 

@@ -272,6 +272,29 @@ static enum dk_status parse_params(struct dk_ctx *ctx,
     return s;
 }
 
+/* The page of q in a read transaction of its own. */
+static enum dk_status list_tickets(struct dk_ctx *ctx,
+                                   const struct dk_ticket_query *q,
+                                   struct dk_ticket_page *out,
+                                   struct dk_err *err)
+{
+    struct core_tx ctx_tx;
+    enum dk_status s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
+    if (s != DK_OK) {
+        return s;
+    }
+    s = check_keys(ctx_tx.tx, DK_ENUM_STATUS, "status", &q->statuses, err);
+    if (s == DK_OK) {
+        s = check_keys(ctx_tx.tx, DK_ENUM_PRIORITY, "priority", &q->priorities,
+                       err);
+    }
+    if (s == DK_OK) {
+        s = dk_store_ticket_list(ctx_tx.tx, q, out, err);
+    }
+    core_rollback(&ctx_tx);
+    return s;
+}
+
 enum dk_status dk_core_ticket_list(struct dk_ctx *ctx,
                                    const struct dk_ticket_list_params *p,
                                    struct dk_ticket_page *out,
@@ -301,19 +324,13 @@ enum dk_status dk_core_ticket_list(struct dk_ctx *ctx,
     if (s != DK_OK) {
         return s;
     }
-    struct core_tx ctx_tx;
-    s = core_begin(ctx, DK_TX_READ, &ctx_tx, err);
-    if (s != DK_OK) {
-        return s;
+    /* Before a connection is taken: waiting searches hold none. */
+    if (q.search) {
+        core_search_enter(ctx->core);
     }
-    s = check_keys(ctx_tx.tx, DK_ENUM_STATUS, "status", &q.statuses, err);
-    if (s == DK_OK) {
-        s = check_keys(ctx_tx.tx, DK_ENUM_PRIORITY, "priority", &q.priorities,
-                       err);
+    s = list_tickets(ctx, &q, out, err);
+    if (q.search) {
+        core_search_leave(ctx->core);
     }
-    if (s == DK_OK) {
-        s = dk_store_ticket_list(ctx_tx.tx, &q, out, err);
-    }
-    core_rollback(&ctx_tx);
     return s;
 }
