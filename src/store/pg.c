@@ -426,32 +426,32 @@ static bool is_term_byte(unsigned char c)
 }
 
 /* to_tsquery syntax: every run of letters and digits of the user's words
- * becomes a term (anything else could be an operator), the terms are
- * joined with & and the last one is a prefix. Without the notes, each term
- * asks for the weights of the other parts of the ticket's document
- * (0008_ticket_documents.sql). */
+ * becomes a quoted term (anything else could be an operator; a run may
+ * hold a space of Unicode's, which the quotes keep from the query parser),
+ * the terms are joined with & and the last one is a prefix. Without the
+ * notes, each term asks for the weights of the other parts of the ticket's
+ * document (0008_ticket_documents.sql). */
 static const char *pg_fts_expression(struct dk_arena *arena, const char *words,
                                      bool is_internal_hidden)
 {
     struct dk_buf out;
-    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 8 + 64);
+    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 10 + 64);
     const char *weights = is_internal_hidden ? "ABC" : "";
-    const char *term_end = is_internal_hidden ? ":ABC & " : " & ";
+    const char *term_end = is_internal_hidden ? "':ABC & " : "' & ";
     size_t n_terms = 0;
     for (const char *p = words; *p;) {
         if (!is_term_byte((unsigned char)*p)) {
             p++;
             continue;
         }
-        if (n_terms) {
-            dk_buf_appends(&out, term_end);
-        }
+        dk_buf_appends(&out, n_terms ? term_end : "");
+        dk_buf_appendc(&out, '\'');
         while (*p && is_term_byte((unsigned char)*p)) {
             dk_buf_appendc(&out, *p++);
         }
         n_terms++;
     }
-    dk_buf_appendf(&out, ":*%s", weights);
+    dk_buf_appendf(&out, "':*%s", weights);
     if (n_terms == 0 || out.has_failed) {
         return NULL;
     }

@@ -569,6 +569,28 @@ def test_search_words_may_be_anywhere_in_the_ticket(server, agent, customer,
     assert search(agent, "%s %s" % (w[0], unique("absent"))) == []
 
 
+def test_search_indexes_a_long_thread_up_to_its_limit(server, agent):
+    """A ticket's public messages and its notes are each indexed until they
+    reach 100,000 bytes (the message that crosses whole; docs/api.md): a
+    thread of megabytes of distinct words takes every message (PostgreSQL's
+    tsvector holds 1 MB of words) and later words are not found."""
+    t = agent.create_ticket()
+    n = t["number"]
+    markers = [unique("note%d" % i) for i in range(12)]
+    for i, marker in enumerate(markers):
+        filler = " ".join("%s%05d" % (marker[-8:], j) for j in range(6500))
+        r = agent.post("/tickets/%d/messages" % n, json={
+            "kind": "note", "body": "%s %s" % (marker, filler)})
+        assert r.status_code == 201, (i, r.text)
+    reply = unique("replyword")
+    agent.post_message(n, "short %s" % reply)
+    eventually_found(agent, reply, n)
+    assert search(agent, markers[0]) == [n]
+    assert search(agent, markers[1]) == [n]  # crosses the limit: whole
+    assert search(agent, markers[2]) == []
+    assert search(agent, markers[11]) == []
+
+
 def test_search_total_counts_the_number_and_the_words_once(server, agent):
     """A number is both the ticket of that number and a word of other
     tickets (and of itself): the total of the search alone counts each

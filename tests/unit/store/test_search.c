@@ -340,6 +340,52 @@ static void test_search__customers_do_not_search_notes(void **state)
     assert_index_matches(f);
 }
 
+/* A thread is indexed until a part (public messages, notes) reaches
+ * 100,000 bytes: the message that crosses is indexed whole, later ones
+ * not, and they leave the index as it was (0008_ticket_documents.sql). */
+static void test_search__long_threads_are_indexed_up_to_a_limit(void **state)
+{
+    struct fixture *f = *state;
+    enum { FILLER_BYTES = 60000 };
+    static char first[FILLER_BYTES + 32];
+    static char second[FILLER_BYTES + 32];
+    for (size_t i = 0; i + 7 <= FILLER_BYTES; i += 7) {
+        memcpy(first + i, "filler ", 7);
+        memcpy(second + i, "padded ", 7);
+    }
+    size_t end = FILLER_BYTES - FILLER_BYTES % 7;
+    snprintf(first + end, sizeof(first) - end, "firstword");
+    snprintf(second + end, sizeof(second) - end, "crossword");
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    int64_t id = insert_ticket(f, tx, "long", "");
+    add_message(f, tx, id, first);
+    commit(tx);
+    tx = begin(f, DK_TX_WRITE);
+    add_message(f, tx, id, second); /* 60,000 before it: indexed whole */
+    add_message(f, tx, id, "pastword");
+    commit(tx);
+    tx = begin(f, DK_TX_WRITE);
+    add_message(f, tx, id, "laterword");           /* in its own transaction */
+    add_message_of(f, tx, id, "note", "noteword"); /* the notes are short */
+    commit(tx);
+    assert_int_equal(found(f, "firstword"), 1);
+    assert_int_equal(found(f, "crossword"), 1);
+    assert_int_equal(found(f, "pastword"), 0);
+    assert_int_equal(found(f, "laterword"), 0);
+    assert_int_equal(found(f, "noteword"), 1);
+    assert_index_matches(f);
+    tx = begin(f, DK_TX_WRITE);
+    set_subject(tx, 1, "renamed");
+    commit(tx);
+    assert_int_equal(found(f, "renamed crossword noteword"), 1);
+    assert_index_matches(f);
+    tx = begin(f, DK_TX_WRITE);
+    delete_ticket(tx, id);
+    commit(tx);
+    assert_int_equal(found(f, "firstword"), 0);
+    assert_index_matches(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +404,9 @@ int main(void)
             test_search__words_anywhere_in_the_ticket, set_up, tear_down),
         cmocka_unit_test_setup_teardown(
             test_search__customers_do_not_search_notes, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(
+            test_search__long_threads_are_indexed_up_to_a_limit, set_up,
+            tear_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,10 @@
 -- not touch it), weighted by where each word is: subject A, description B,
 -- public messages C, internal notes D; customers' queries ask for A–C.
 -- A message's words are appended to its ticket's document (messages.search
--- already holds them): no text is parsed twice.
+-- already holds them): no text is parsed twice. As on SQLite, a part
+-- (public messages, notes) is indexed until it reaches 100,000 bytes, the
+-- message that crosses whole; that also keeps a document well below
+-- PostgreSQL's 1 MB limit of a tsvector's words.
 CREATE AGGREGATE docket_tsvector_agg (tsvector) (
     SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = ''
 );
@@ -15,13 +18,31 @@ RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
     SELECT setweight(words, (CASE WHEN kind = 'note' THEN 'D' ELSE 'C' END)::"char")
 $$;
 
+-- Bytes of each part of a ticket's thread.
+CREATE TABLE ticket_search_sizes (
+    ticket_id BIGINT PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
+    public_bytes BIGINT NOT NULL DEFAULT 0,
+    notes_bytes BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO ticket_search_sizes (ticket_id, public_bytes, notes_bytes)
+SELECT ticket_id,
+       COALESCE(SUM(octet_length(body)) FILTER (WHERE kind <> 'note'), 0),
+       COALESCE(SUM(octet_length(body)) FILTER (WHERE kind = 'note'), 0)
+FROM messages GROUP BY ticket_id;
+
 CREATE FUNCTION ticket_search_doc(ticket BIGINT, subject TEXT, description TEXT)
 RETURNS tsvector LANGUAGE sql STABLE AS $$
     SELECT setweight(to_tsvector('docket'::regconfig, subject), 'A')
         || setweight(to_tsvector('docket'::regconfig, description), 'B')
-        || (SELECT docket_tsvector_agg(message_search_words(m.search, m.kind)
-                                       ORDER BY m.id)
-            FROM messages m WHERE m.ticket_id = ticket)
+        || (SELECT docket_tsvector_agg(message_search_words(w.search, w.kind)
+                                       ORDER BY w.id)
+            FROM (SELECT m.id, m.search, m.kind,
+                         COALESCE(SUM(octet_length(m.body)) OVER (
+                             PARTITION BY m.kind = 'note' ORDER BY m.id
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                             0) AS before
+                  FROM messages m WHERE m.ticket_id = ticket) w
+            WHERE w.before < 100000)
 $$;
 
 CREATE TABLE ticket_search (
@@ -52,12 +73,32 @@ CREATE TRIGGER tickets_search AFTER INSERT OR UPDATE OF subject, description
 -- A message's delete (its ticket's delete cascades too: then no ticket row
 -- is left to rebuild from) rebuilds the document without it.
 CREATE FUNCTION messages_search_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    before BIGINT;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        UPDATE ticket_search
-        SET doc = doc || message_search_words(NEW.search, NEW.kind)
-        WHERE ticket_id = NEW.ticket_id;
+        SELECT CASE WHEN NEW.kind = 'note' THEN notes_bytes
+                    ELSE public_bytes END
+        INTO before FROM ticket_search_sizes WHERE ticket_id = NEW.ticket_id;
+        IF COALESCE(before, 0) < 100000 THEN
+            UPDATE ticket_search
+            SET doc = doc || message_search_words(NEW.search, NEW.kind)
+            WHERE ticket_id = NEW.ticket_id;
+        END IF;
+        INSERT INTO ticket_search_sizes AS z (ticket_id, public_bytes, notes_bytes)
+        VALUES (NEW.ticket_id,
+                CASE WHEN NEW.kind <> 'note' THEN octet_length(NEW.body) ELSE 0 END,
+                CASE WHEN NEW.kind = 'note' THEN octet_length(NEW.body) ELSE 0 END)
+        ON CONFLICT (ticket_id) DO UPDATE SET
+            public_bytes = z.public_bytes + excluded.public_bytes,
+            notes_bytes = z.notes_bytes + excluded.notes_bytes;
     ELSE
+        UPDATE ticket_search_sizes SET
+            public_bytes = public_bytes -
+                CASE WHEN OLD.kind <> 'note' THEN octet_length(OLD.body) ELSE 0 END,
+            notes_bytes = notes_bytes -
+                CASE WHEN OLD.kind = 'note' THEN octet_length(OLD.body) ELSE 0 END
+        WHERE ticket_id = OLD.ticket_id;
         UPDATE ticket_search s
         SET doc = ticket_search_doc(t.id, t.subject, t.description)
         FROM tickets t
@@ -74,7 +115,7 @@ BEGIN
     RAISE EXCEPTION 'a message''s text, kind and ticket never change';
 END
 $$;
-CREATE TRIGGER messages_frozen BEFORE UPDATE OF ticket_id, kind, body
+CREATE TRIGGER messages_frozen BEFORE UPDATE OF id, ticket_id, kind, body
     ON messages FOR EACH ROW EXECUTE FUNCTION messages_search_frozen();
 
 -- The per-row indexes of 0001 answer nothing now (every ticket update

@@ -9,7 +9,12 @@
 --
 -- The price: a new message re-indexes its ticket's whole document (FTS5
 -- rows do not grow), ~60 µs per KB of the ticket's text, once per
--- transaction.
+-- transaction, under the one writer lock. So a thread is indexed until its
+-- public messages (and apart, its notes) reach 100,000 bytes of text; the
+-- message that crosses is indexed whole, later ones not (their words are
+-- not found). Past that, a new message costs the index nothing:
+-- ticket_search_sizes counts each part's bytes so the trigger need not
+-- read the thread to know.
 --
 -- The document is the view ticket_search_docs (external content: the text
 -- is stored once, in tickets and messages). ticket_search_pending (0005)
@@ -32,15 +37,33 @@ DROP TABLE ticket_fts;
 DROP TABLE message_fts;
 DROP TABLE message_search_pending;
 
--- Bodies in message order (the index must be told the same text again).
+-- Bytes of each part of a ticket's thread (messages.body, UTF-8).
+CREATE TABLE ticket_search_sizes (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
+    public_bytes INTEGER NOT NULL DEFAULT 0,
+    notes_bytes INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO ticket_search_sizes (ticket_id, public_bytes, notes_bytes)
+SELECT ticket_id, total(CASE WHEN kind <> 'note' THEN length(CAST(body AS BLOB)) END),
+       total(CASE WHEN kind = 'note' THEN length(CAST(body AS BLOB)) END)
+FROM messages GROUP BY ticket_id;
+
+-- Bodies in message order (the index must be told the same text again),
+-- each while the part's earlier bodies hold fewer than 100,000 bytes.
 CREATE VIEW ticket_search_docs AS
 SELECT t.id AS id, t.subject AS subject, t.description AS description,
     (SELECT group_concat(body, char(10)) FROM (
-        SELECT m.body FROM messages m
-        WHERE m.ticket_id = t.id AND m.kind <> 'note' ORDER BY m.id)) AS public,
+        SELECT m.body, total(length(CAST(m.body AS BLOB))) OVER (ORDER BY m.id
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+        FROM messages m
+        WHERE m.ticket_id = t.id AND m.kind <> 'note' ORDER BY m.id)
+     WHERE before < 100000) AS public,
     (SELECT group_concat(body, char(10)) FROM (
-        SELECT m.body FROM messages m
-        WHERE m.ticket_id = t.id AND m.kind = 'note' ORDER BY m.id)) AS notes
+        SELECT m.body, total(length(CAST(m.body AS BLOB))) OVER (ORDER BY m.id
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+        FROM messages m
+        WHERE m.ticket_id = t.id AND m.kind = 'note' ORDER BY m.id)
+     WHERE before < 100000) AS notes
 FROM tickets t;
 
 CREATE VIRTUAL TABLE ticket_search USING fts5 (
@@ -66,10 +89,15 @@ BEGIN
     INSERT INTO ticket_search_pending (id) VALUES (old.id);
 END;
 
--- BEFORE: the view does not hold the new message yet.
+-- BEFORE: the view does not hold the new message yet. A part already
+-- 100,000 bytes long does not change.
 CREATE TRIGGER messages_search_insert BEFORE INSERT ON messages
 WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = new.ticket_id)
   AND EXISTS (SELECT 1 FROM tickets WHERE id = new.ticket_id)
+  AND COALESCE((SELECT CASE WHEN new.kind = 'note' THEN notes_bytes
+                            ELSE public_bytes END
+                FROM ticket_search_sizes WHERE ticket_id = new.ticket_id),
+               0) < 100000
 BEGIN
     INSERT INTO ticket_search
         (ticket_search, rowid, subject, description, public, notes)
@@ -105,8 +133,26 @@ BEGIN
     INSERT INTO ticket_search_pending (id) VALUES (old.ticket_id);
 END;
 
+CREATE TRIGGER messages_search_count AFTER INSERT ON messages BEGIN
+    INSERT INTO ticket_search_sizes (ticket_id, public_bytes, notes_bytes)
+    VALUES (new.ticket_id,
+            CASE WHEN new.kind <> 'note' THEN length(CAST(new.body AS BLOB)) ELSE 0 END,
+            CASE WHEN new.kind = 'note' THEN length(CAST(new.body AS BLOB)) ELSE 0 END)
+    ON CONFLICT (ticket_id) DO UPDATE SET
+        public_bytes = public_bytes + excluded.public_bytes,
+        notes_bytes = notes_bytes + excluded.notes_bytes;
+END;
+CREATE TRIGGER messages_search_uncount AFTER DELETE ON messages BEGIN
+    UPDATE ticket_search_sizes SET
+        public_bytes = public_bytes -
+            CASE WHEN old.kind <> 'note' THEN length(CAST(old.body AS BLOB)) ELSE 0 END,
+        notes_bytes = notes_bytes -
+            CASE WHEN old.kind = 'note' THEN length(CAST(old.body AS BLOB)) ELSE 0 END
+    WHERE ticket_id = old.ticket_id;
+END;
+
 CREATE TRIGGER messages_search_frozen
-BEFORE UPDATE OF ticket_id, kind, body ON messages BEGIN
+BEFORE UPDATE OF id, ticket_id, kind, body ON messages BEGIN
     SELECT RAISE(ABORT, 'a message''s text, kind and ticket never change');
 END;
 
