@@ -591,6 +591,24 @@ def test_search_indexes_a_long_thread_up_to_its_limit(server, agent):
     assert search(agent, markers[11]) == []
 
 
+def test_customer_finds_a_reply_word_after_a_long_note(server, agent,
+                                                      customer,
+                                                      customer_user):
+    """A word of a public reply stays the customer's to find when the same
+    word and thousands of others came first in notes (PostgreSQL keeps
+    positions, and with them weights, only up to 16,383: the public part
+    comes before the notes)."""
+    t = agent.create_ticket(requester_id=customer_user["id"])
+    n = t["number"]
+    word = unique("zebrafix")
+    agent.post_message(n, " ".join("%x" % i for i in range(16500)),
+                       kind="note")
+    agent.post_message(n, "note %s" % word, kind="note")
+    agent.post_message(n, "reply %s" % word)
+    eventually_found(agent, word, n)
+    assert search(customer, word) == [n]
+
+
 def test_search_total_counts_the_number_and_the_words_once(server, agent):
     """A number is both the ticket of that number and a word of other
     tickets (and of itself): the total of the search alone counts each
