@@ -605,21 +605,6 @@ static const char *search_expression(struct dk_arena *arena,
                : NULL;
 }
 
-/* Matches the number or the words (anywhere in the ticket's document):
- * the ids of the matches, so that a filtered count walks only them. */
-static void search_ids(struct sqlb *b, const struct dk_ticket_query *tq)
-{
-    const struct dk_store_ops *ops = b->ops;
-    const char *expression = search_expression(b->arena, ops, tq);
-    sqlb_sql(b, "SELECT id FROM tickets WHERE number = ?");
-    sqlb_i64(b, tq->number_match);
-    if (expression) {
-        sqlb_sql(b, " UNION ");
-        sqlb_sql(b, ops->fts_ids_sql);
-        sqlb_text(b, expression);
-    }
-}
-
 /* The count of a search and nothing else: the index's own count of the
  * word matches (no id collected, none de-duplicated: at 1M tickets a word
  * in 893,000 of them), plus the ticket of the number when its document
@@ -644,13 +629,25 @@ static void search_count(struct sqlb *b, const struct dk_ticket_query *tq)
     sqlb_sql(b, ") matches)");
 }
 
+/* Matches the number or the words (anywhere in the ticket's document).
+ * An OR rather than an IN over a UNION: the union de-duplicated every word
+ * match first (a common word with the unresolved filter at 1M tickets:
+ * 267 → 218 ms). */
 static void search_filter(struct sqlb *b, const struct dk_ticket_query *tq)
 {
     if (!tq->search && !tq->number_match) {
         return;
     }
-    sqlb_sql(b, " AND t.id IN (");
-    search_ids(b, tq);
+    const struct dk_store_ops *ops = b->ops;
+    const char *expression = search_expression(b->arena, ops, tq);
+    sqlb_sql(b, " AND (t.number = ?");
+    sqlb_i64(b, tq->number_match);
+    if (expression) {
+        sqlb_sql(b, " OR t.id IN (");
+        sqlb_sql(b, ops->fts_ids_sql);
+        sqlb_text(b, expression);
+        sqlb_sql(b, ")");
+    }
     sqlb_sql(b, ")");
 }
 
