@@ -158,5 +158,34 @@ def test_queue_order_walks_its_index_page_by_page(server, admin, agent, made,
             assert numbers(got) == numbers(expected), (sort, view, limit)
 
 
+@pytest.mark.parametrize("sort", ["-priority", "priority", "status",
+                                  "-status"])
+def test_a_sorted_search_walks_the_sort_index_page_by_page(server, agent,
+                                                          made, sort):
+    """A word in most of the tickets, sorted: the page walks the sort's
+    index checking the word per row (rather than sorting every match);
+    pages of 1 and 2 give one order, the expected one, and the total counts
+    the matches, with and without a filter."""
+    word = unique("walked")
+    for priority in ("major", "minor", "normal", "major", "minor", "normal"):
+        agent.create_ticket(subject="%s %s" % (word, priority),
+                            priority=priority)
+    agent.create_ticket(subject="no such word")
+    for view in ({}, {"status": OPEN}):
+        every = agent.all_tickets(q=word, limit=500, **view)
+        assert len(every) == 6
+        key = sort.lstrip("-")
+        for limit in (1, 2):
+            got = agent.all_tickets(q=word, sort=sort, limit=limit, **view)
+            assert sorted(numbers(got)) == sorted(numbers(every))
+            assert len(got) == len(every), (sort, view, limit)
+            if key == "priority":
+                rank = {"minor": 1, "normal": 2, "major": 3}
+                values = [rank[t["priority"]] for t in got]
+                assert values == sorted(values, reverse=sort[0] == "-")
+            page = agent.list_tickets(q=word, sort=sort, limit=limit, **view)
+            assert page["total"] == 6
+
+
 def numbers(items):
     return [t["number"] for t in items]
