@@ -235,6 +235,8 @@ struct query_check {
     const char *const *allowed;
     const char *unknown;
     const char *not_utf8; /* a parameter whose value is not UTF-8 */
+    const char *repeated; /* one given twice: which value would be meant? */
+    uint64_t seen;        /* bit i: allowed[i] was given */
     unsigned n_seen;
 };
 
@@ -244,8 +246,8 @@ static enum MHD_Result check_one_arg(void *cls, enum MHD_ValueKind kind,
     (void)kind;
     struct query_check *c = cls;
     c->n_seen++;
-    for (const char *const *a = c->allowed; *a; a++) {
-        if (strcmp(*a, key) != 0) {
+    for (size_t i = 0; c->allowed[i]; i++) {
+        if (strcmp(c->allowed[i], key) != 0) {
             continue;
         }
         /* Every value reaches core and the database as text. */
@@ -253,6 +255,13 @@ static enum MHD_Result check_one_arg(void *cls, enum MHD_ValueKind kind,
             c->not_utf8 = key;
             return MHD_NO;
         }
+        /* Only the first would be read (tag=a&tag=b filtered by a alone). */
+        uint64_t bit = i < 64 ? (uint64_t)1 << i : 0;
+        if (c->seen & bit) {
+            c->repeated = key;
+            return MHD_NO;
+        }
+        c->seen |= bit;
         return MHD_YES;
     }
     c->unknown = key;
@@ -265,7 +274,7 @@ static enum dk_status check_query(struct req *req, const char *const *allowed,
                                   struct dk_err *err)
 {
     static const char *const none[] = {NULL};
-    struct query_check c = {allowed ? allowed : none, NULL, NULL, 0};
+    struct query_check c = {allowed ? allowed : none, NULL, NULL, NULL, 0, 0};
     MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_one_arg,
                               &c);
     if (c.not_utf8) {
@@ -275,6 +284,12 @@ static enum dk_status check_query(struct req *req, const char *const *allowed,
     if (c.unknown) {
         return dk_fail(err, DK_INVALID, c.unknown,
                        "unknown query parameter '%.64s'", c.unknown);
+    }
+    if (c.repeated) {
+        return dk_fail(err, DK_INVALID, c.repeated,
+                       "'%s' is given more than once (a list is one "
+                       "comma-separated value)",
+                       c.repeated);
     }
     if (c.n_seen > DK_MAX_QUERY_PARAMS) {
         return dk_fail(err, DK_INVALID, NULL, "too many query parameters");

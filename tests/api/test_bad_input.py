@@ -513,6 +513,22 @@ def test_odd_query_strings_are_client_errors(server, agent, query):
     assert r.status_code in (200, 400, 422), r.text
 
 
+@pytest.mark.parametrize("path,query,field", [
+    ("/tickets", "tag=billing&tag=vip", "tag"),
+    ("/tickets", "status=todo&priority=major&status=closed", "status"),
+    ("/tickets", "q=a&q=b", "q"),
+    ("/tickets", "limit=1&limit=2", "limit"),
+    ("/users", "kind=agent&kind=customer", "kind"),
+])
+def test_a_repeated_query_parameter_is_422_naming_it(server, admin, path,
+                                                    query, field):
+    """Only one value of a repeated parameter would be read (tag=a&tag=b
+    filtered by a alone): the answer says so instead of guessing."""
+    r = admin.get("/api/v1%s?%s" % (path, query))
+    expect_error(r, 422, "validation_failed", field)
+    assert "more than once" in r.json()["error"]["message"]
+
+
 def test_unknown_query_parameter_is_422_on_every_method(server, admin):
     """One rule for GET and for writes: an unknown query parameter is 422
     naming it, checked before anything changes."""
