@@ -77,60 +77,55 @@ CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
     WHERE NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = new.id);
 END;
 
--- The ticket update writes every column: only a changed text counts.
-CREATE TRIGGER tickets_search_update AFTER UPDATE OF subject, description ON tickets
-WHEN (old.subject IS NOT new.subject OR old.description IS NOT new.description)
-  AND NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.id)
+-- The one way a document leaves the index: an insert of the ticket's id
+-- into this view, just before the document changes (FTS5 must be told the
+-- text it holds; the view still gives it then). Once per ticket until the
+-- commit indexes it again.
+CREATE VIEW ticket_search_out AS SELECT id FROM ticket_search_pending WHERE 0;
+CREATE TRIGGER ticket_search_out_insert INSTEAD OF INSERT ON ticket_search_out
+WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = new.id)
 BEGIN
     INSERT INTO ticket_search
         (ticket_search, rowid, subject, description, public, notes)
-    SELECT 'delete', old.id, old.subject, old.description, d.public, d.notes
-    FROM ticket_search_docs d WHERE d.id = old.id;
-    INSERT INTO ticket_search_pending (id) VALUES (old.id);
+    SELECT 'delete', d.id, d.subject, d.description, d.public, d.notes
+    FROM ticket_search_docs d WHERE d.id = new.id;
+    INSERT INTO ticket_search_pending (id) VALUES (new.id);
+END;
+
+-- The ticket update writes every column: only a changed text counts.
+CREATE TRIGGER tickets_search_update BEFORE UPDATE OF subject, description
+ON tickets
+WHEN old.subject IS NOT new.subject OR old.description IS NOT new.description
+BEGIN
+    INSERT INTO ticket_search_out (id) VALUES (old.id);
 END;
 
 -- BEFORE: the view does not hold the new message yet. A part already
 -- 100,000 bytes long does not change.
 CREATE TRIGGER messages_search_insert BEFORE INSERT ON messages
-WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = new.ticket_id)
-  AND EXISTS (SELECT 1 FROM tickets WHERE id = new.ticket_id)
+WHEN EXISTS (SELECT 1 FROM tickets WHERE id = new.ticket_id)
   AND COALESCE((SELECT CASE WHEN new.kind = 'note' THEN notes_bytes
                             ELSE public_bytes END
                 FROM ticket_search_sizes WHERE ticket_id = new.ticket_id),
                0) < 100000
 BEGIN
-    INSERT INTO ticket_search
-        (ticket_search, rowid, subject, description, public, notes)
-    SELECT 'delete', d.id, d.subject, d.description, d.public, d.notes
-    FROM ticket_search_docs d WHERE d.id = new.ticket_id;
-    INSERT INTO ticket_search_pending (id) VALUES (new.ticket_id);
+    INSERT INTO ticket_search_out (id) VALUES (new.ticket_id);
 END;
 
 -- A ticket's delete marks it pending first, so the deletes of its messages
 -- (ON DELETE CASCADE) leave the index alone whether they run before or
 -- after the ticket's row is gone.
-CREATE TRIGGER tickets_search_delete BEFORE DELETE ON tickets
-WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.id)
-BEGIN
-    INSERT INTO ticket_search
-        (ticket_search, rowid, subject, description, public, notes)
-    SELECT 'delete', d.id, d.subject, d.description, d.public, d.notes
-    FROM ticket_search_docs d WHERE d.id = old.id;
-    INSERT INTO ticket_search_pending (id) VALUES (old.id);
+CREATE TRIGGER tickets_search_delete BEFORE DELETE ON tickets BEGIN
+    INSERT INTO ticket_search_out (id) VALUES (old.id);
 END;
 CREATE TRIGGER tickets_search_forget AFTER DELETE ON tickets BEGIN
     DELETE FROM ticket_search_pending WHERE id = old.id;
 END;
 
 CREATE TRIGGER messages_search_delete BEFORE DELETE ON messages
-WHEN NOT EXISTS (SELECT 1 FROM ticket_search_pending WHERE id = old.ticket_id)
-  AND EXISTS (SELECT 1 FROM tickets WHERE id = old.ticket_id)
+WHEN EXISTS (SELECT 1 FROM tickets WHERE id = old.ticket_id)
 BEGIN
-    INSERT INTO ticket_search
-        (ticket_search, rowid, subject, description, public, notes)
-    SELECT 'delete', d.id, d.subject, d.description, d.public, d.notes
-    FROM ticket_search_docs d WHERE d.id = old.ticket_id;
-    INSERT INTO ticket_search_pending (id) VALUES (old.ticket_id);
+    INSERT INTO ticket_search_out (id) VALUES (old.ticket_id);
 END;
 
 CREATE TRIGGER messages_search_count AFTER INSERT ON messages BEGIN
