@@ -103,6 +103,11 @@ struct dk_store_ops {
 extern const struct dk_store_ops dk_store_sqlite_ops;
 extern const struct dk_store_ops dk_store_pg_ops;
 
+/* Registers the FTS5 tokenizer "docket" (stem.c) on a SQLite connection,
+ * before anything reads ticket_search. Returns an SQLite result code. */
+struct sqlite3;
+int stem_register_tokenizer(struct sqlite3 *db);
+
 struct dk_store {
     const struct dk_store_ops *ops;
     struct dk_store_config config;

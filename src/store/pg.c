@@ -425,37 +425,23 @@ static bool is_term_byte(unsigned char c)
            (c >= 'A' && c <= 'Z');
 }
 
-/* to_tsquery syntax: every run of letters and digits of the user's words
- * becomes a quoted term (anything else could be an operator; a run may
- * hold a space of Unicode's, which the quotes keep from the query parser),
- * the terms are joined with & and the last one is a prefix. Without the
- * notes, each term asks for the weights of the other parts of the ticket's
- * document (0008_ticket_documents.sql). */
+/* The expression of docket_tsquery (pg/0009_stemmed_words.sql):
+ * "WEIGHTS:WORDS", the words as the user gave them, for PostgreSQL to
+ * parse, fold and stem as it does the texts. Without the notes, each word
+ * asks for the weights of the other parts of the ticket's document
+ * (0008_ticket_documents.sql). NULL when no letter or digit is there. */
 static const char *pg_fts_expression(struct dk_arena *arena, const char *words,
                                      bool is_internal_hidden)
 {
-    struct dk_buf out;
-    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 10 + 64);
-    const char *weights = is_internal_hidden ? "ABC" : "";
-    const char *term_end = is_internal_hidden ? "':ABC & " : "' & ";
-    size_t n_terms = 0;
-    for (const char *p = words; *p;) {
-        if (!is_term_byte((unsigned char)*p)) {
-            p++;
-            continue;
-        }
-        dk_buf_appends(&out, n_terms ? term_end : "");
-        dk_buf_appendc(&out, '\'');
-        while (*p && is_term_byte((unsigned char)*p)) {
-            dk_buf_appendc(&out, *p++);
-        }
-        n_terms++;
+    const char *p = words;
+    while (*p && !is_term_byte((unsigned char)*p)) {
+        p++;
     }
-    dk_buf_appendf(&out, "':*%s", weights);
-    if (n_terms == 0 || out.has_failed) {
+    if (!*p) {
         return NULL;
     }
-    return dk_buf_take(&out);
+    return dk_arena_printf(arena, "%s:%s", is_internal_hidden ? "ABC" : "",
+                           words);
 }
 
 static enum dk_status pg_reset_identity(struct db_conn *conn, const char *table,
@@ -590,13 +576,13 @@ const struct dk_store_ops dk_store_pg_ops = {
     .begin_write_sql = "BEGIN; SELECT pg_advisory_xact_lock(7266355)",
     .fts_expression = pg_fts_expression,
     .fts_ids_sql = "SELECT ticket_id FROM ticket_search "
-                   "WHERE doc @@ to_tsquery('docket', ?)",
+                   "WHERE doc @@ docket_tsquery(?)",
     .fts_id_column = "ticket_id",
     /* The planner walks the primary key backwards for a common word and
      * takes the GIN index for a rare one. */
     .fts_newest_from = " FROM ticket_search d JOIN tickets t "
                        "ON t.id = d.ticket_id",
-    .fts_newest_match = "d.doc @@ to_tsquery('docket', ?)",
+    .fts_newest_match = "d.doc @@ docket_tsquery(?)",
     .fts_newest_key = "d.ticket_id",
     .lock_skip_locked = " FOR UPDATE SKIP LOCKED",
     .migrations = dk_pg_migrations,

@@ -74,6 +74,13 @@ static enum dk_status sqlite_connect(const struct dk_store_config *config,
         free(conn);
         return s;
     }
+    if (stem_register_tokenizer(conn->db) != SQLITE_OK) {
+        enum dk_status s = store_internal(err, "register the search tokenizer",
+                                          sqlite3_errmsg(conn->db));
+        sqlite3_close(conn->db);
+        free(conn);
+        return s;
+    }
     *out = conn;
     return DK_OK;
 }

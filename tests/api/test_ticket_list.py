@@ -440,6 +440,42 @@ def test_search_requires_every_word(server, agent, multilingual):
     assert search(agent, "приветствие", tag=tag) == []
 
 
+@pytest.fixture(scope="module")
+def word_forms(server, agent):
+    tag = unique("forms")
+    en = agent.create_ticket(subject="Printers are offline", tags=[tag],
+                             description="since the update")
+    ru = agent.create_ticket(subject="Проблема с принтером на складе",
+                             tags=[tag])
+    cz = agent.create_ticket(subject="Tiskárny nefungují", tags=[tag])
+    eventually_found(agent, "nefunguji", cz["number"], tag=tag)
+    return tag, {"en": en, "ru": ru, "cz": cz}
+
+
+@pytest.mark.parametrize("q,key", [
+    ("printer", "en"), ("PRINTERS", "en"), ("offline printer", "en"),
+    ("updates", "en"), ("принтера", "ru"), ("Принтеры", "ru"),
+    ("принтеров складах", "ru"), ("склад принтер", "ru"),
+    ("tiskarny", "cz"), ("TISKÁRNY nefunguji", "cz")])
+def test_search_finds_other_forms_of_a_word(server, agent, word_forms, q,
+                                            key):
+    """English and Russian words are indexed and searched by their stems
+    (docs/api.md): another grammatical form of a word finds it."""
+    tag, t = word_forms
+    assert search(agent, q, tag=tag) == [t[key]["number"]]
+    assert agent.list_tickets(q=q, tag=tag)["total"] == 1
+
+
+def test_search_by_stems_keeps_the_last_word_a_prefix(server, agent,
+                                                      word_forms):
+    tag, t = word_forms
+    assert search(agent, "print", tag=tag) == [t["en"]["number"]]
+    assert search(agent, "принт", tag=tag) == [t["ru"]["number"]]
+    assert search(agent, "tiskár", tag=tag) == [t["cz"]["number"]]
+    assert search(agent, "printing offlines", tag=tag) == []
+    assert search(agent, "принтерная", tag=tag) == []
+
+
 def test_search_finds_words_in_every_message(server, agent, customer,
                                              customer_user):
     tag = unique("msgs")

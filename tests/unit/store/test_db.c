@@ -78,7 +78,7 @@ static void test_dk_store_open__migrates_once(void **state)
     struct dk_store *store = NULL;
     struct dk_err err;
     assert_int_equal(dk_store_open(&config, &store, &err), DK_OK);
-    assert_int_equal(dk_store_schema_version(store), 8);
+    assert_int_equal(dk_store_schema_version(store), 9);
     /* A write that is rolled back leaves nothing; one committed stays. */
     struct dk_arena arena;
     dk_arena_init(&arena);
@@ -97,7 +97,7 @@ static void test_dk_store_open__migrates_once(void **state)
     dk_store_free(store);
     /* Reopening applies nothing again and keeps the data. */
     assert_int_equal(dk_store_open(&config, &store, &err), DK_OK);
-    assert_int_equal(dk_store_schema_version(store), 8);
+    assert_int_equal(dk_store_schema_version(store), 9);
     assert_int_equal(dk_store_begin(store, DK_TX_WRITE, &arena, &tx, &err),
                      DK_OK);
     assert_int_equal(dk_store_ticket_next_number(tx, &number, &err), DK_OK);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/internal.h"
 #include "store/store.h"
 #include "temp_db.h"
 
@@ -156,6 +157,7 @@ static void assert_index_matches(struct fixture *f)
 {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
+    assert_int_equal(stem_register_tokenizer(db), SQLITE_OK);
     char *msg = NULL;
     int rc = sqlite3_exec(db,
                           "INSERT INTO ticket_search (ticket_search, rank) "
@@ -324,6 +326,35 @@ static void test_search__words_anywhere_in_the_ticket(void **state)
 
 /* Notes are agents' words: customers' searches do not find them, alone or
  * with public words of the same ticket. */
+/* The index holds stems (0009, store/stem.c): English and Russian forms
+ * of a word find each other, a Czech word with or without its accents,
+ * and the last word is still a prefix. */
+static void test_search__forms_of_a_word_find_each_other(void **state)
+{
+    struct fixture *f = *state;
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    int64_t id = insert_ticket(f, tx, "Printers offline", "since Monday");
+    add_message(f, tx, id, "Проблема с принтером на складе");
+    insert_ticket(f, tx, "Tiskárny nefungují", "kód E4242");
+    insert_ticket(f, tx, "Printing is slow", "the queue");
+    commit(tx);
+    assert_int_equal(found(f, "printer"), 1); /* printers */
+    assert_int_equal(found(f, "printers offline"), 1);
+    assert_int_equal(found(f, "print"), 2); /* a prefix */
+    /* print, a prefix of printer too: */
+    assert_int_equal(found(f, "printed"), 2);
+    assert_int_equal(found(f, "printed slow"), 1);
+    assert_int_equal(found(f, "принтера"), 1); /* принтером */
+    assert_int_equal(found(f, "ПРИНТЕРЫ склад"), 1);
+    assert_int_equal(found(f, "tiskarny"), 1); /* Tiskárny */
+    assert_int_equal(found(f, "nefunguji kod"), 1);
+    assert_int_equal(found(f, "e4242"), 1); /* digits: as they are */
+    assert_int_equal(found(f, "e424"), 1);
+    assert_int_equal(found(f, "slowly"), 0); /* no stem of "slow" */
+    assert_int_equal(found(f, "queues slow"), 1);
+    assert_index_matches(f);
+}
+
 static void test_search__customers_do_not_search_notes(void **state)
 {
     struct fixture *f = *state;
@@ -402,6 +433,8 @@ int main(void)
             test_search__rolled_back_rows_leave_nothing, set_up, tear_down),
         cmocka_unit_test_setup_teardown(
             test_search__words_anywhere_in_the_ticket, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(
+            test_search__forms_of_a_word_find_each_other, set_up, tear_down),
         cmocka_unit_test_setup_teardown(
             test_search__customers_do_not_search_notes, set_up, tear_down),
         cmocka_unit_test_setup_teardown(
