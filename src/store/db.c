@@ -469,6 +469,17 @@ bool store_next_word(struct dk_str *rest, struct dk_str *word)
     return word->len > 0;
 }
 
+bool store_word_take_prefix(struct dk_str *word)
+{
+    size_t len = word->len;
+    while (len > 0 && word->ptr[len - 1] == '*') {
+        len--;
+    }
+    bool is_prefix = len < word->len;
+    word->len = len;
+    return is_prefix;
+}
+
 /* ---- run-time SQL ---- */
 
 void sqlb_init(struct sqlb *b, struct dk_tx *tx)

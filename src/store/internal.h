@@ -60,6 +60,9 @@ struct dk_store_ops {
      * piece with one '?' for the expression:
      * - fts_ids_sql: SELECT of the ids of the matching tickets, and
      *   fts_id_column, that id as a condition after it may name it;
+     * - fts_has_sql: a condition on the ticket row "t" that holds when its
+     *   document matches, for rows some other index found (never the
+     *   driver: the view leads, or the sort's index is walked);
      * - the newest-first walk over the search index itself, joining ticket
      *   rows only as far as the page goes (shared/MEASURED.md): a FROM
      *   clause that names the ticket row "t", its condition, and the key it
@@ -68,6 +71,7 @@ struct dk_store_ops {
                                   bool is_internal_hidden);
     const char *fts_ids_sql;
     const char *fts_id_column;
+    const char *fts_has_sql;
     const char *fts_newest_from;
     const char *fts_newest_match;
     const char *fts_newest_key;
@@ -103,10 +107,11 @@ struct dk_store_ops {
 extern const struct dk_store_ops dk_store_sqlite_ops;
 extern const struct dk_store_ops dk_store_pg_ops;
 
-/* Registers the FTS5 tokenizer "docket" (stem.c) on a SQLite connection,
- * before anything reads ticket_search. Returns an SQLite result code. */
+/* Registers the FTS5 tokenizer "docket" and the function
+ * docket_search_has (sqlite_search.c) on a SQLite connection, before
+ * anything reads ticket_search. Returns an SQLite result code. */
 struct sqlite3;
-int stem_register_tokenizer(struct sqlite3 *db);
+int sqlite_search_register(struct sqlite3 *db);
 
 struct dk_store {
     const struct dk_store_ops *ops;
@@ -225,6 +230,9 @@ DK_MUST_USE enum dk_status sqlb_open(struct sqlb *b, struct q *q,
 /* Moves *rest past blanks and the next word (anything up to a blank),
  * returned in *word; false when no word is left. */
 bool store_next_word(struct dk_str *rest, struct dk_str *word);
+/* Does a search word end in '*' (a prefix: `print*` finds `printer`)?
+ * Takes the stars off *word. */
+bool store_word_take_prefix(struct dk_str *word);
 
 /* Fails with DK_INTERNAL, logging the backend's message (never shown). */
 enum dk_status store_internal(struct dk_err *err, const char *what,

@@ -426,22 +426,31 @@ static bool is_term_byte(unsigned char c)
 }
 
 /* The expression of docket_tsquery (pg/0009_stemmed_words.sql):
- * "WEIGHTS:WORDS", the words as the user gave them, for PostgreSQL to
- * parse, fold and stem as it does the texts. Without the notes, each word
- * asks for the weights of the other parts of the ticket's document
+ * "WEIGHTS:WORDS", the user's words (store_next_word's) one space apart,
+ * for PostgreSQL to parse, fold and stem as it does the texts; a word
+ * ending in '*' is a prefix. Without the notes, each word asks for the
+ * weights of the other parts of the ticket's document
  * (0008_ticket_documents.sql). NULL when no letter or digit is there. */
 static const char *pg_fts_expression(struct dk_arena *arena, const char *words,
                                      bool is_internal_hidden)
 {
-    const char *p = words;
-    while (*p && !is_term_byte((unsigned char)*p)) {
-        p++;
+    struct dk_buf out;
+    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES + 8);
+    dk_buf_appends(&out, is_internal_hidden ? "ABC:" : ":");
+    struct dk_str rest = dk_str_cstr(words);
+    struct dk_str word;
+    bool has_term = false;
+    for (size_t n = 0; store_next_word(&rest, &word); n++) {
+        dk_buf_appends(&out, n ? " " : "");
+        dk_buf_append(&out, word.ptr, word.len);
+        for (size_t i = 0; i < word.len; i++) {
+            has_term = has_term || is_term_byte((unsigned char)word.ptr[i]);
+        }
     }
-    if (!*p) {
+    if (!has_term || out.has_failed) {
         return NULL;
     }
-    return dk_arena_printf(arena, "%s:%s", is_internal_hidden ? "ABC" : "",
-                           words);
+    return dk_buf_take(&out);
 }
 
 static enum dk_status pg_reset_identity(struct db_conn *conn, const char *table,
@@ -578,6 +587,8 @@ const struct dk_store_ops dk_store_pg_ops = {
     .fts_ids_sql = "SELECT ticket_id FROM ticket_search "
                    "WHERE doc @@ docket_tsquery(?)",
     .fts_id_column = "ticket_id",
+    .fts_has_sql = "+t.id IN (SELECT ticket_id FROM ticket_search "
+                   "WHERE doc @@ docket_tsquery(?))",
     /* The planner walks the primary key backwards for a common word and
      * takes the GIN index for a rare one. */
     .fts_newest_from = " FROM ticket_search d JOIN tickets t "

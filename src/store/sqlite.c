@@ -74,7 +74,7 @@ static enum dk_status sqlite_connect(const struct dk_store_config *config,
         free(conn);
         return s;
     }
-    if (stem_register_tokenizer(conn->db) != SQLITE_OK) {
+    if (sqlite_search_register(conn->db) != SQLITE_OK) {
         enum dk_status s = store_internal(err, "register the search tokenizer",
                                           sqlite3_errmsg(conn->db));
         sqlite3_close(conn->db);
@@ -316,9 +316,10 @@ static enum dk_status sqlite_index_pending(struct db_conn *conn,
 }
 
 /* FTS5 query syntax: each word becomes a quoted string (quotes doubled), so
- * no user text is ever read as an operator; the last word is a prefix.
- * Without the notes, the words are looked for in the other columns of the
- * ticket's document (0008_ticket_documents.sql). */
+ * no user text is ever read as an operator; a word ending in '*' is a
+ * prefix (of its stem: the tokenizer stems the query's words as it does
+ * the documents'). Without the notes, the words are looked for in the
+ * other columns of the ticket's document (0008_ticket_documents.sql). */
 static const char *sqlite_fts_expression(struct dk_arena *arena,
                                          const char *words,
                                          bool is_internal_hidden)
@@ -332,6 +333,10 @@ static const char *sqlite_fts_expression(struct dk_arena *arena,
     struct dk_str word;
     size_t n_words = 0;
     while (store_next_word(&rest, &word)) {
+        bool is_prefix = store_word_take_prefix(&word);
+        if (word.len == 0) {
+            continue;
+        }
         dk_buf_appends(&out, n_words ? " \"" : "\"");
         for (size_t j = 0; j < word.len; j++) {
             if (word.ptr[j] == '"') {
@@ -339,10 +344,10 @@ static const char *sqlite_fts_expression(struct dk_arena *arena,
             }
             dk_buf_appendc(&out, word.ptr[j]);
         }
-        dk_buf_appendc(&out, '"');
+        dk_buf_appends(&out, is_prefix ? "\"*" : "\"");
         n_words++;
     }
-    dk_buf_appends(&out, is_internal_hidden ? "*)" : "*");
+    dk_buf_appends(&out, is_internal_hidden ? ")" : "");
     if (n_words == 0 || out.has_failed) {
         return NULL;
     }
@@ -374,6 +379,7 @@ const struct dk_store_ops dk_store_sqlite_ops = {
     .fts_ids_sql =
         "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?",
     .fts_id_column = "rowid",
+    .fts_has_sql = "docket_search_has(?, t.id)",
     /* FTS5 walks its rowids in either order and stops at the LIMIT. */
     .fts_newest_from = " FROM ticket_search JOIN tickets t "
                        "ON t.id = ticket_search.rowid",

@@ -448,15 +448,21 @@ def word_forms(server, agent):
     ru = agent.create_ticket(subject="Проблема с принтером на складе",
                              tags=[tag])
     cz = agent.create_ticket(subject="Tiskárny nefungují", tags=[tag])
+    hy = agent.create_ticket(subject="Wi-fi-router re-e-mail loop",
+                             description="the 3d-scanner and интернет-магазин",
+                             tags=[tag])
     eventually_found(agent, "nefunguji", cz["number"], tag=tag)
-    return tag, {"en": en, "ru": ru, "cz": cz}
+    return tag, {"en": en, "ru": ru, "cz": cz, "hy": hy}
 
 
 @pytest.mark.parametrize("q,key", [
     ("printer", "en"), ("PRINTERS", "en"), ("offline printer", "en"),
     ("updates", "en"), ("принтера", "ru"), ("Принтеры", "ru"),
     ("принтеров складах", "ru"), ("склад принтер", "ru"),
-    ("tiskarny", "cz"), ("TISKÁRNY nefunguji", "cz")])
+    ("tiskarny", "cz"), ("TISKÁRNY nefunguji", "cz"),
+    ("wi-fi", "hy"), ("wi-fi-router", "hy"), ("e-mail", "hy"), ("mail", "hy"),
+    ("router wi-fi", "hy"), ("3d-scanners", "hy"), ("e-ma*", "hy"),
+    ("интернет-магазины", "hy"), ("магазина", "hy")])
 def test_search_finds_other_forms_of_a_word(server, agent, word_forms, q,
                                             key):
     """English and Russian words are indexed and searched by their stems
@@ -466,14 +472,21 @@ def test_search_finds_other_forms_of_a_word(server, agent, word_forms, q,
     assert agent.list_tickets(q=q, tag=tag)["total"] == 1
 
 
-def test_search_by_stems_keeps_the_last_word_a_prefix(server, agent,
-                                                      word_forms):
+def test_search_word_ending_in_a_star_is_a_prefix(server, agent, word_forms):
+    """Only a word ending in * is a prefix (of a stem); others match whole
+    stems."""
     tag, t = word_forms
-    assert search(agent, "print", tag=tag) == [t["en"]["number"]]
-    assert search(agent, "принт", tag=tag) == [t["ru"]["number"]]
-    assert search(agent, "tiskár", tag=tag) == [t["cz"]["number"]]
+    assert search(agent, "print", tag=tag) == []
+    assert search(agent, "print*", tag=tag) == [t["en"]["number"]]
+    assert search(agent, "print** offline", tag=tag) == [t["en"]["number"]]
+    assert search(agent, "offline print*", tag=tag) == [t["en"]["number"]]
+    assert search(agent, "принт*", tag=tag) == [t["ru"]["number"]]
+    assert search(agent, "tiskár*", tag=tag) == [t["cz"]["number"]]
     assert search(agent, "printing offlines", tag=tag) == []
-    assert search(agent, "принтерная", tag=tag) == []
+    assert search(agent, "принтерная*", tag=tag) == []
+    assert search(agent, "*", tag=tag) == []
+    assert agent.list_tickets(q="* **")["total"] == 0
+    assert agent.list_tickets(q="upd*", tag=tag)["total"] == 1
 
 
 def test_search_finds_words_in_every_message(server, agent, customer,

@@ -157,7 +157,7 @@ static void assert_index_matches(struct fixture *f)
 {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
-    assert_int_equal(stem_register_tokenizer(db), SQLITE_OK);
+    assert_int_equal(sqlite_search_register(db), SQLITE_OK);
     char *msg = NULL;
     int rc = sqlite3_exec(db,
                           "INSERT INTO ticket_search (ticket_search, rank) "
@@ -324,11 +324,9 @@ static void test_search__words_anywhere_in_the_ticket(void **state)
     assert_index_matches(f);
 }
 
-/* Notes are agents' words: customers' searches do not find them, alone or
- * with public words of the same ticket. */
-/* The index holds stems (0009, store/stem.c): English and Russian forms
- * of a word find each other, a Czech word with or without its accents,
- * and the last word is still a prefix. */
+/* The index holds stems (0009, store/sqlite_search.c): English and Russian
+ * forms of a word find each other, a Czech word with or without its accents; a
+ * word ending in '*' is a prefix of a stem. */
 static void test_search__forms_of_a_word_find_each_other(void **state)
 {
     struct fixture *f = *state;
@@ -340,21 +338,101 @@ static void test_search__forms_of_a_word_find_each_other(void **state)
     commit(tx);
     assert_int_equal(found(f, "printer"), 1); /* printers */
     assert_int_equal(found(f, "printers offline"), 1);
-    assert_int_equal(found(f, "print"), 2); /* a prefix */
-    /* print, a prefix of printer too: */
-    assert_int_equal(found(f, "printed"), 2);
-    assert_int_equal(found(f, "printed slow"), 1);
+    assert_int_equal(found(f, "printed"), 1); /* printing: print */
+    assert_int_equal(found(f, "print"), 1);
+    assert_int_equal(found(f, "print*"), 2); /* print, printer */
+    assert_int_equal(found(f, "printed* slow"), 1);
     assert_int_equal(found(f, "принтера"), 1); /* принтером */
     assert_int_equal(found(f, "ПРИНТЕРЫ склад"), 1);
+    assert_int_equal(found(f, "прин*"), 1);
     assert_int_equal(found(f, "tiskarny"), 1); /* Tiskárny */
     assert_int_equal(found(f, "nefunguji kod"), 1);
     assert_int_equal(found(f, "e4242"), 1); /* digits: as they are */
-    assert_int_equal(found(f, "e424"), 1);
+    assert_int_equal(found(f, "e424"), 0);
+    assert_int_equal(found(f, "e424**"), 1);
     assert_int_equal(found(f, "slowly"), 0); /* no stem of "slow" */
     assert_int_equal(found(f, "queues slow"), 1);
+    assert_int_equal(found(f, "* queue"), 1); /* a star alone: no word */
     assert_index_matches(f);
 }
 
+static void set_priority(struct dk_tx *tx, int64_t number, const char *priority)
+{
+    struct dk_ticket t;
+    struct dk_err err;
+    assert_int_equal(dk_store_ticket_get(tx, number, 0, &t, &err), DK_OK);
+    t.priority = priority;
+    assert_int_equal(dk_store_ticket_update(tx, &t, &err), DK_OK);
+}
+
+/* The page and total of words within the major tickets, newest first or
+ * by another sort; every ticket of the page is checked. */
+static int64_t found_in_major(struct fixture *f, const char *words,
+                              bool is_sorted, int64_t *n_on_page)
+{
+    static const char *major[] = {"major"};
+    struct dk_tx *tx = begin(f, DK_TX_READ);
+    struct dk_ticket_query q = {
+        .search = words, .priorities = {major, 1}, .limit = 50, .n_sort = 1};
+    q.sort[0].field =
+        is_sorted ? DK_TICKET_SORT_CREATED_AT : DK_TICKET_SORT_NUMBER;
+    q.sort[0].is_descending = true;
+    struct dk_ticket_page page;
+    struct dk_err err;
+    assert_int_equal(dk_store_ticket_list(tx, &q, &page, &err), DK_OK);
+    for (size_t i = 0; i < page.n_items; i++) {
+        assert_string_equal(page.items[i].priority, "major");
+    }
+    dk_store_rollback(tx);
+    *n_on_page = (int64_t)page.n_items;
+    return page.total;
+}
+
+/* A word in thousands of tickets within a view: the view's rows lead and
+ * each is checked against the word matches (view_leads_words,
+ * docket_search_has), a rare word's matches lead; the answers are the
+ * same. */
+static void test_search__common_words_within_a_view(void **state)
+{
+    enum { N_TICKETS = 9000 }; /* toner: 4,500, past a few thousand */
+    struct fixture *f = *state;
+    struct dk_tx *tx = begin(f, DK_TX_WRITE);
+    int64_t n_major = 0;
+    int64_t n_major_toner = 0;
+    for (int i = 0; i < N_TICKETS; i++) {
+        int64_t number = 0;
+        bool is_toner = i % 2 == 0;
+        insert_numbered(f, tx, is_toner ? "printer toner" : "printer jam",
+                        i == 4242 ? "E4242" : "paper", &number);
+        if (i % 7 == 0) {
+            set_priority(tx, number, "major");
+            n_major++;
+            n_major_toner += is_toner;
+        }
+    }
+    commit(tx);
+    int64_t n_on_page = 0;
+    for (int is_sorted = 0; is_sorted < 2; is_sorted++) {
+        assert_int_equal(found_in_major(f, "printer", is_sorted, &n_on_page),
+                         n_major);
+        assert_int_equal(n_on_page, 50);
+        assert_int_equal(found_in_major(f, "toner", is_sorted, &n_on_page),
+                         n_major_toner);
+        assert_int_equal(
+            found_in_major(f, "toner printers", is_sorted, &n_on_page),
+            n_major_toner);
+        assert_int_equal(found_in_major(f, "jam toner", is_sorted, &n_on_page),
+                         0);
+        assert_int_equal(n_on_page, 0);
+        assert_int_equal(found_in_major(f, "e4242", is_sorted, &n_on_page), 1);
+        assert_int_equal(found_in_major(f, "e4242 jam", is_sorted, &n_on_page),
+                         0);
+    }
+    assert_index_matches(f);
+}
+
+/* Notes are agents' words: customers' searches do not find them, alone or
+ * with public words of the same ticket. */
 static void test_search__customers_do_not_search_notes(void **state)
 {
     struct fixture *f = *state;
@@ -435,6 +513,8 @@ int main(void)
             test_search__words_anywhere_in_the_ticket, set_up, tear_down),
         cmocka_unit_test_setup_teardown(
             test_search__forms_of_a_word_find_each_other, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(test_search__common_words_within_a_view,
+                                        set_up, tear_down),
         cmocka_unit_test_setup_teardown(
             test_search__customers_do_not_search_notes, set_up, tear_down),
         cmocka_unit_test_setup_teardown(

@@ -23,31 +23,40 @@ CREATE TEXT SEARCH DICTIONARY docket_russian (
     TEMPLATE = snowball, Language = russian
 );
 ALTER TEXT SEARCH CONFIGURATION docket
-    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart
-    WITH docket_english;
+    ALTER MAPPING FOR asciiword, hword_asciipart WITH docket_english;
 ALTER TEXT SEARCH CONFIGURATION docket
-    ALTER MAPPING FOR word, hword, hword_part WITH docket_russian;
+    ALTER MAPPING FOR word, hword_part WITH docket_russian;
+-- A hyphenated word is indexed by its parts only, as on SQLite: with the
+-- whole compound a term too, a query of `e-mail` or `wi-fi` asked for the
+-- compound stemmed and missed `re-e-mail` or `wi-fi-router` (a review).
+ALTER TEXT SEARCH CONFIGURATION docket
+    DROP MAPPING FOR asciihword, hword, numhword;
 
 -- The query of a search (store/pg.c, pg_fts_expression): "WEIGHTS:WORDS",
--- WEIGHTS those a word may have ('' any, customers 'ABC': no notes). The
--- words are parsed, folded and stemmed as the texts are (one way for both,
--- as SQLite's tokenizer does), all are required and the last one is a
--- prefix. Never read as tsquery syntax: no input can be an operator. No
--- words: NULL, which matches nothing.
+-- WEIGHTS those a lexeme may have ('' any, customers 'ABC': no notes),
+-- WORDS the user's words one space apart. Each word is parsed, folded and
+-- stemmed as the texts are (one way for both, as SQLite's tokenizer does);
+-- every lexeme is required, and the last one of a word ending in '*' is
+-- a prefix. Never read as tsquery syntax: no input can be an operator.
+-- No lexeme at all: NULL, which matches nothing.
 CREATE FUNCTION docket_tsquery(expression TEXT) RETURNS tsquery
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT string_agg(
-               '''' || replace(replace(w.lexeme, '\', '\\'), '''', '''''')
-               || '''' || CASE WHEN w.pos = w.last THEN ':*' || w.weights
-                               WHEN w.weights <> '' THEN ':' || w.weights
+               '''' || replace(replace(l.lexeme, '\', '\\'), '''', '''''')
+               || '''' || CASE WHEN l.is_prefix THEN ':*' || l.weights
+                               WHEN l.weights <> '' THEN ':' || l.weights
                                ELSE '' END,
                ' & ')::tsquery
-    FROM (SELECT u.lexeme,
-                 u.positions[array_upper(u.positions, 1)] AS pos,
-                 max(u.positions[array_upper(u.positions, 1)]) OVER () AS last,
-                 split_part(expression, ':', 1) AS weights
-          FROM unnest(to_tsvector('docket'::regconfig, docket_unaccent(
-                   substr(expression, strpos(expression, ':') + 1)))) u) w
+    FROM (SELECT u.lexeme, split_part(expression, ':', 1) AS weights,
+                 right(w.word, 1) = '*' AND
+                     u.positions[array_upper(u.positions, 1)] =
+                     max(u.positions[array_upper(u.positions, 1)])
+                         OVER (PARTITION BY w.n) AS is_prefix
+          FROM unnest(string_to_array(
+                   substr(expression, strpos(expression, ':') + 1), ' '))
+                   WITH ORDINALITY AS w (word, n),
+               unnest(to_tsvector('docket'::regconfig,
+                                  docket_unaccent(w.word))) u) l
 $$;
 
 CREATE OR REPLACE FUNCTION ticket_search_head(subject TEXT, description TEXT)

@@ -1,6 +1,6 @@
 -- 0009_stemmed_words.sql — the search index holds each word's stem
 -- (issue 5: "a Russian word in another grammatical form"): the tokenizer
--- "docket" (store/stem.c) is unicode61 with Snowball's English and
+-- "docket" (store/sqlite_search.c) is unicode61 with Snowball's English and
 -- Russian stemmers, so `принтера` finds `принтером` and `printers` finds
 -- `printer`, and the forms of one word are one term of the index (before,
 -- the prefix `принтер*` merged the doclists of three forms on every
