@@ -130,6 +130,9 @@ static enum dk_status migrate(struct dk_store *store, struct db_conn *conn,
             newest = v;
         }
     }
+    if (s == DK_OK && store->ops->check_index) {
+        s = store->ops->check_index(conn, err);
+    }
     if (s != DK_OK) {
         conn_rollback(store, conn);
         return s;

@@ -85,6 +85,11 @@ struct dk_store_ops {
      * triggers). */
     DK_MUST_USE enum dk_status (*index_pending)(struct db_conn *conn,
                                                 struct dk_err *err);
+    /* Runs after the migrations, in their transaction: brings derived data
+     * up to what this binary computes (SQLite: the search index, when the
+     * stemmers changed). NULL: nothing to check. */
+    DK_MUST_USE enum dk_status (*check_index)(struct db_conn *conn,
+                                              struct dk_err *err);
     /* The backend's schema migrations, in order, ending with a NULL path. */
     const struct dk_embedded *migrations;
     /* Announces event_id to other nodes when the transaction commits;
@@ -112,6 +117,9 @@ extern const struct dk_store_ops dk_store_pg_ops;
  * anything reads ticket_search. Returns an SQLite result code. */
 struct sqlite3;
 int sqlite_search_register(struct sqlite3 *db);
+/* A hash of what the tokenizer's stemmers make of sample words: when it
+ * changes, the index must be built again (sqlite.c, check_index). */
+uint64_t sqlite_search_fingerprint(void);
 
 struct dk_store {
     const struct dk_store_ops *ops;

@@ -179,6 +179,54 @@ static int register_tokenizer(sqlite3 *db)
     return api->xCreateTokenizer(api, "docket", api, &methods, NULL);
 }
 
+/* ---- the stemmers' fingerprint ---- */
+
+/* Words whose stems take most of both stemmers' rules. */
+static const char *const sample_words[] = {
+    "printers",    "printing",    "running",   "happiness",     "generalize",
+    "connection",  "agreed",      "caresses",  "ponies",        "relational",
+    "conditional", "hopeful",     "goodness",  "electrical",    "adjustment",
+    "dependent",   "adoption",    "effective", "communism",     "activate",
+    "angularity",  "homologous",  "formality", "sensitivity",   "triplicate",
+    "hopping",     "filing",      "fizzed",    "troubled",      "skies",
+    "dying",       "generously",  "news",      "proceed",       "exceeding",
+    "kabely",      "принтером",   "принтера",  "работает",      "помогите",
+    "заявками",    "сломалась",   "оплатить",  "доставки",      "вопросами",
+    "компьютеров", "подключения", "ёлками",    "красивейший",   "человечество",
+    "играющий",    "написанными", "сделали",   "установленной",
+};
+
+static uint64_t fnv1a(uint64_t hash, const unsigned char *bytes, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        hash = (hash ^ bytes[i]) * 0x100000001b3ull;
+    }
+    return hash;
+}
+
+uint64_t sqlite_search_fingerprint(void)
+{
+    struct stem_tokenizer t = {0};
+    t.english = sb_stemmer_new("english", "UTF_8");
+    t.russian = sb_stemmer_new("russian", "UTF_8");
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (size_t i = 0; t.english && t.russian &&
+                       i < sizeof(sample_words) / sizeof(*sample_words);
+         i++) {
+        const char *word = sample_words[i];
+        int len = (int)strlen(word);
+        struct sb_stemmer *stemmer = stemmer_of(&t, word, len);
+        const sb_symbol *stem =
+            sb_stemmer_stem(stemmer, (const sb_symbol *)word, len);
+        if (stem) {
+            hash = fnv1a(hash, stem, (size_t)sb_stemmer_length(stemmer) + 1);
+        }
+    }
+    sb_stemmer_delete(t.english);
+    sb_stemmer_delete(t.russian);
+    return hash;
+}
+
 /* ---- docket_search_has ---- */
 
 /* Ticket ids past this are refused (a bitmap of them would be 512 MB);

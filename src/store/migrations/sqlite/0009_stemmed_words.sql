@@ -17,3 +17,8 @@ CREATE VIRTUAL TABLE ticket_search USING fts5 (
 );
 DELETE FROM ticket_search_pending;
 INSERT INTO ticket_search (ticket_search) VALUES ('rebuild');
+
+-- The stemmers that built the index (store/sqlite.c, sqlite_check_index):
+-- one row, written at start-up; when a docket with other stemmers starts,
+-- the index is built again before anything takes a document out of it.
+CREATE TABLE ticket_search_stemmer (fingerprint TEXT NOT NULL);
