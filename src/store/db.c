@@ -483,6 +483,36 @@ bool store_word_take_prefix(struct dk_str *word)
     return is_prefix;
 }
 
+/* A byte of a token: an ASCII letter or digit, or any byte of a
+ * non-ASCII character (the tokenizers decide which of those are letters). */
+static bool is_term_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
+}
+
+const char *store_search_expression(struct dk_arena *arena, const char *words,
+                                    bool is_internal_hidden)
+{
+    struct dk_buf out;
+    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES + 8);
+    dk_buf_appends(&out, is_internal_hidden ? "ABC:" : ":");
+    struct dk_str rest = dk_str_cstr(words);
+    struct dk_str word;
+    bool has_term = false;
+    for (size_t n = 0; store_next_word(&rest, &word); n++) {
+        dk_buf_appends(&out, n ? " " : "");
+        dk_buf_append(&out, word.ptr, word.len);
+        for (size_t i = 0; i < word.len; i++) {
+            has_term = has_term || is_term_byte((unsigned char)word.ptr[i]);
+        }
+    }
+    if (!has_term || out.has_failed) {
+        return NULL;
+    }
+    return dk_buf_take(&out);
+}
+
 /* ---- run-time SQL ---- */
 
 void sqlb_init(struct sqlb *b, struct dk_tx *tx)

@@ -54,10 +54,10 @@ struct dk_store_ops {
     const char *begin_read_sql;
     const char *begin_write_sql;
     /* Full-text search over one document per ticket (subject,
-     * description, public messages, notes): the match expression of the
-     * user's words, without the notes when is_internal_hidden (NULL when
-     * the words hold nothing searchable), and the SQL that uses it, each
-     * piece with one '?' for the expression:
+     * description, public messages, notes): the SQL that takes the
+     * expression of store_search_expression, each piece with one '?' for
+     * it (the backend's function makes it a query: SQLite's
+     * docket_fts_query, PostgreSQL's docket_tsquery):
      * - fts_ids_sql: SELECT of the ids of the matching tickets, and
      *   fts_id_column, that id as a condition after it may name it;
      * - fts_has_sql: a condition on the ticket row "t" that holds when its
@@ -67,8 +67,6 @@ struct dk_store_ops {
      *   rows only as far as the page goes (shared/MEASURED.md): a FROM
      *   clause that names the ticket row "t", its condition, and the key it
      *   is walked by (the ticket id: ids and numbers grow together). */
-    const char *(*fts_expression)(struct dk_arena *arena, const char *words,
-                                  bool is_internal_hidden);
     const char *fts_ids_sql;
     const char *fts_id_column;
     const char *fts_has_sql;
@@ -241,6 +239,14 @@ bool store_next_word(struct dk_str *rest, struct dk_str *word);
 /* Does a search word end in '*' (a prefix: `print*` finds `printer`)?
  * Takes the stars off *word. */
 bool store_word_take_prefix(struct dk_str *word);
+/* The expression of a search for the backends' query functions:
+ * "WEIGHTS:WORDS", WORDS the user's words one space apart, WEIGHTS "ABC"
+ * when is_internal_hidden (the parts but the notes: 0008) or empty. Each
+ * word is made tokens by the index's own tokenizer (parser, folding,
+ * stems), every token required, the last of a word ending in '*' a
+ * prefix. NULL when the words hold no letter or digit. Arena-owned. */
+const char *store_search_expression(struct dk_arena *arena, const char *words,
+                                    bool is_internal_hidden);
 
 /* Fails with DK_INTERNAL, logging the backend's message (never shown). */
 enum dk_status store_internal(struct dk_err *err, const char *what,

@@ -419,40 +419,6 @@ static int64_t pg_changes(struct db_conn *conn)
     return conn->last_changes;
 }
 
-static bool is_term_byte(unsigned char c)
-{
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-           (c >= 'A' && c <= 'Z');
-}
-
-/* The expression of docket_tsquery (pg/0009_stemmed_words.sql):
- * "WEIGHTS:WORDS", the user's words (store_next_word's) one space apart,
- * for PostgreSQL to parse, fold and stem as it does the texts; a word
- * ending in '*' is a prefix. Without the notes, each word asks for the
- * weights of the other parts of the ticket's document
- * (0008_ticket_documents.sql). NULL when no letter or digit is there. */
-static const char *pg_fts_expression(struct dk_arena *arena, const char *words,
-                                     bool is_internal_hidden)
-{
-    struct dk_buf out;
-    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES + 8);
-    dk_buf_appends(&out, is_internal_hidden ? "ABC:" : ":");
-    struct dk_str rest = dk_str_cstr(words);
-    struct dk_str word;
-    bool has_term = false;
-    for (size_t n = 0; store_next_word(&rest, &word); n++) {
-        dk_buf_appends(&out, n ? " " : "");
-        dk_buf_append(&out, word.ptr, word.len);
-        for (size_t i = 0; i < word.len; i++) {
-            has_term = has_term || is_term_byte((unsigned char)word.ptr[i]);
-        }
-    }
-    if (!has_term || out.has_failed) {
-        return NULL;
-    }
-    return dk_buf_take(&out);
-}
-
 static enum dk_status pg_reset_identity(struct db_conn *conn, const char *table,
                                         struct dk_err *err)
 {
@@ -583,7 +549,6 @@ const struct dk_store_ops dk_store_pg_ops = {
     .changes = pg_changes,
     .begin_read_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
     .begin_write_sql = "BEGIN; SELECT pg_advisory_xact_lock(7266355)",
-    .fts_expression = pg_fts_expression,
     .fts_ids_sql = "SELECT ticket_id FROM ticket_search "
                    "WHERE doc @@ docket_tsquery(?)",
     .fts_id_column = "ticket_id",

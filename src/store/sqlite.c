@@ -368,45 +368,6 @@ static enum dk_status sqlite_check_index(struct db_conn *conn,
     return s;
 }
 
-/* FTS5 query syntax: each word becomes a quoted string (quotes doubled), so
- * no user text is ever read as an operator; a word ending in '*' is a
- * prefix (of its stem: the tokenizer stems the query's words as it does
- * the documents'). Without the notes, the words are looked for in the
- * other columns of the ticket's document (0008_ticket_documents.sql). */
-static const char *sqlite_fts_expression(struct dk_arena *arena,
-                                         const char *words,
-                                         bool is_internal_hidden)
-{
-    struct dk_buf out;
-    dk_buf_init_arena(&out, arena, DK_MAX_SEARCH_BYTES * 3 + 64);
-    if (is_internal_hidden) {
-        dk_buf_appends(&out, "{subject description public} : (");
-    }
-    struct dk_str rest = dk_str_cstr(words);
-    struct dk_str word;
-    size_t n_words = 0;
-    while (store_next_word(&rest, &word)) {
-        bool is_prefix = store_word_take_prefix(&word);
-        if (word.len == 0) {
-            continue;
-        }
-        dk_buf_appends(&out, n_words ? " \"" : "\"");
-        for (size_t j = 0; j < word.len; j++) {
-            if (word.ptr[j] == '"') {
-                dk_buf_appendc(&out, '"');
-            }
-            dk_buf_appendc(&out, word.ptr[j]);
-        }
-        dk_buf_appends(&out, is_prefix ? "\"*" : "\"");
-        n_words++;
-    }
-    dk_buf_appends(&out, is_internal_hidden ? ")" : "");
-    if (n_words == 0 || out.has_failed) {
-        return NULL;
-    }
-    return dk_buf_take(&out);
-}
-
 const struct dk_store_ops dk_store_sqlite_ops = {
     .name = "sqlite",
     .connect = sqlite_connect,
@@ -428,15 +389,14 @@ const struct dk_store_ops dk_store_sqlite_ops = {
      * upgrades later can fail with SQLITE_BUSY after doing its reads. */
     .begin_read_sql = "BEGIN",
     .begin_write_sql = "BEGIN IMMEDIATE",
-    .fts_expression = sqlite_fts_expression,
-    .fts_ids_sql =
-        "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?",
+    .fts_ids_sql = "SELECT rowid FROM ticket_search "
+                   "WHERE ticket_search MATCH docket_fts_query(?)",
     .fts_id_column = "rowid",
     .fts_has_sql = "docket_search_has(?, t.id)",
     /* FTS5 walks its rowids in either order and stops at the LIMIT. */
     .fts_newest_from = " FROM ticket_search JOIN tickets t "
                        "ON t.id = ticket_search.rowid",
-    .fts_newest_match = "ticket_search MATCH ?",
+    .fts_newest_match = "ticket_search MATCH docket_fts_query(?)",
     .fts_newest_key = "ticket_search.rowid",
     .lock_skip_locked = "", /* one writer at a time */
     .index_pending = sqlite_index_pending,

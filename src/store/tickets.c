@@ -595,14 +595,13 @@ static enum dk_status keyset_condition(struct sqlb *b,
     return DK_OK;
 }
 
-/* The match expression of the query's words (NULL without words). */
+/* The search expression of the query's words (NULL without words). */
 static const char *search_expression(struct dk_arena *arena,
-                                     const struct dk_store_ops *ops,
                                      const struct dk_ticket_query *tq)
 {
-    return tq->search
-               ? ops->fts_expression(arena, tq->search, tq->is_internal_hidden)
-               : NULL;
+    return tq->search ? store_search_expression(arena, tq->search,
+                                                tq->is_internal_hidden)
+                      : NULL;
 }
 
 /* The count of a search and nothing else: the index's own count of the
@@ -612,7 +611,7 @@ static const char *search_expression(struct dk_arena *arena,
 static void search_count(struct sqlb *b, const struct dk_ticket_query *tq)
 {
     const struct dk_store_ops *ops = b->ops;
-    const char *expression = search_expression(b->arena, ops, tq);
+    const char *expression = search_expression(b->arena, tq);
     sqlb_sql(b, "SELECT (SELECT COUNT(*) FROM tickets t WHERE t.number = ?");
     sqlb_i64(b, tq->number_match);
     if (!expression) {
@@ -645,7 +644,7 @@ static void search_filter(struct sqlb *b, const struct dk_ticket_query *tq,
         return;
     }
     const struct dk_store_ops *ops = b->ops;
-    const char *expression = search_expression(b->arena, ops, tq);
+    const char *expression = search_expression(b->arena, tq);
     if (!tq->number_match && !expression) {
         sqlb_sql(b, " AND 0 = 1"); /* words with nothing to look for */
         return;
@@ -946,7 +945,7 @@ static enum dk_status view_leads_words(struct dk_tx *tx,
     struct dk_ticket_query view = *tq;
     view.search = NULL;
     view.number_match = 0;
-    const char *expression = search_expression(tx->arena, tx->store->ops, tq);
+    const char *expression = search_expression(tx->arena, tq);
     if (!expression || is_search_only(tq) ||
         !(is_tag_view(&view) || is_countable(&view))) {
         return DK_OK;
@@ -1392,8 +1391,7 @@ enum dk_status dk_store_ticket_list(struct dk_tx *tx,
         s = count_tickets(tx, tq, &plan, &out->total, err);
     }
     const char *expression =
-        is_newest_search(tq) ? search_expression(tx->arena, tx->store->ops, tq)
-                             : NULL;
+        is_newest_search(tq) ? search_expression(tx->arena, tq) : NULL;
     if (s == DK_OK && expression) {
         s = search_newest(tx, tq, expression, out, err);
     } else if (s == DK_OK) {
