@@ -73,6 +73,11 @@ struct dk_store_ops {
     const char *fts_newest_from;
     const char *fts_newest_match;
     const char *fts_newest_key;
+    /* The same key written so that no index walks it, for matches too few
+     * for a walk to find a page soon (walks_sort_index's rule): the
+     * matches are found and sorted. NULL: the walk is always right (FTS5
+     * walks the matches themselves). */
+    const char *fts_newest_sparse_key;
     /* Ends a SELECT whose rows the transaction will update: locks them,
      * passing over rows another transaction holds ("" when the backend's
      * writers are serialised anyway). */

@@ -560,6 +560,10 @@ const struct dk_store_ops dk_store_pg_ops = {
                        "ON t.id = d.ticket_id",
     .fts_newest_match = "d.doc @@ docket_tsquery(?)",
     .fts_newest_key = "d.ticket_id",
+    /* Without statistics of a rare word (its estimate is that of the
+     * least common word PostgreSQL keeps: 0.5 % at 1M tickets) the
+     * planner walked the primary key past 979,774 tickets for 26 (7.6 s). */
+    .fts_newest_sparse_key = "(d.ticket_id + 0)",
     .lock_skip_locked = " FOR UPDATE SKIP LOCKED",
     .migrations = dk_pg_migrations,
     .announce = pg_announce,

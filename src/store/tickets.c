@@ -1234,7 +1234,7 @@ static enum dk_status run_part(struct dk_tx *tx, struct sqlb *b,
 /* Part A: the tickets whose documents match. */
 static enum dk_status
 search_documents(struct dk_tx *tx, const struct dk_ticket_query *tq,
-                 const char *expression, int64_t before_id,
+                 const char *expression, const char *key, int64_t before_id,
                  struct search_part *out, struct dk_err *err)
 {
     const struct dk_store_ops *ops = tx->store->ops;
@@ -1244,7 +1244,7 @@ search_documents(struct dk_tx *tx, const struct dk_ticket_query *tq,
     sqlb_sql(&b, " WHERE ");
     sqlb_sql(&b, ops->fts_newest_match);
     sqlb_text(&b, expression);
-    finish_part(&b, tq, ops->fts_newest_key, before_id);
+    finish_part(&b, tq, key, before_id);
     return run_part(tx, &b, tq, out, err);
 }
 
@@ -1319,17 +1319,25 @@ static enum dk_status decode_newest_cursor(struct dk_tx *tx,
 /* One page of a search in the default order; out->total is already set. */
 static enum dk_status search_newest(struct dk_tx *tx,
                                     const struct dk_ticket_query *tq,
-                                    const char *expression,
+                                    const char *expression, int64_t n_matching,
                                     struct dk_ticket_page *out,
                                     struct dk_err *err)
 {
+    const struct dk_store_ops *ops = tx->store->ops;
     uint32_t signature = sort_signature(newest_cols, 1);
     int64_t before_id = 0;
     struct search_part a = {NULL, 0};
     struct search_part b = {NULL, 0};
+    bool is_walk = true;
     enum dk_status s = decode_newest_cursor(tx, tq, signature, &before_id, err);
+    if (s == DK_OK && ops->fts_newest_sparse_key) {
+        s = walks_sort_index(tx, tq, n_matching, &is_walk, err);
+    }
     if (s == DK_OK) {
-        s = search_documents(tx, tq, expression, before_id, &a, err);
+        s = search_documents(tx, tq, expression,
+                             is_walk ? ops->fts_newest_key
+                                     : ops->fts_newest_sparse_key,
+                             before_id, &a, err);
     }
     if (s == DK_OK) {
         s = search_number(tx, tq, before_id, &b, err);
@@ -1393,7 +1401,7 @@ enum dk_status dk_store_ticket_list(struct dk_tx *tx,
     const char *expression =
         is_newest_search(tq) ? search_expression(tx->arena, tq) : NULL;
     if (s == DK_OK && expression) {
-        s = search_newest(tx, tq, expression, out, err);
+        s = search_newest(tx, tq, expression, plan.n_matching, out, err);
     } else if (s == DK_OK) {
         s = list_sorted(tx, tq, &plan, out, err);
     }
