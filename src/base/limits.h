@@ -23,6 +23,11 @@ enum {
     DK_MAX_MENTIONS = 20,  /* @handles resolved per message */
     DK_MAX_KEY_BYTES = 32, /* status and priority keys */
     DK_MAX_SEARCH_BYTES = 500,
+    /* Words of one search that end in '*', and the characters each needs
+     * before it: every prefix expands to every term it covers, so a query
+     * of 166 `e*` took 48 s at 100k tickets (a review). */
+    DK_MAX_SEARCH_PREFIXES = 3,
+    DK_MIN_PREFIX_CHARS = 2,
     DK_MAX_SEARCH_SLOTS = 16, /* full-text searches running at once */
     DK_MAX_CURSOR_BYTES = 1024,
     DK_MAX_FILENAME_BYTES = 255,

@@ -170,6 +170,44 @@ static enum dk_status parse_who(const struct dk_actor *a, const char *field,
     return DK_OK;
 }
 
+/* Each word of q ending in '*' is a prefix: at most DK_MAX_SEARCH_PREFIXES
+ * of them, each of DK_MIN_PREFIX_CHARS characters or more (stars aside). */
+static enum dk_status check_prefixes(struct dk_str text, struct dk_err *err)
+{
+    int n_prefixes = 0;
+    for (size_t i = 0; i < text.len;) {
+        while (i < text.len && (text.ptr[i] == ' ' || text.ptr[i] == '\t' ||
+                                text.ptr[i] == '\n' || text.ptr[i] == '\r')) {
+            i++;
+        }
+        size_t start = i;
+        while (i < text.len && text.ptr[i] != ' ' && text.ptr[i] != '\t' &&
+               text.ptr[i] != '\n' && text.ptr[i] != '\r') {
+            i++;
+        }
+        size_t end = i;
+        while (end > start && text.ptr[end - 1] == '*') {
+            end--;
+        }
+        if (end == i) {
+            continue; /* no star, or no word */
+        }
+        if (++n_prefixes > DK_MAX_SEARCH_PREFIXES) {
+            return dk_fail(err, DK_INVALID, "q",
+                           "'q' may hold at most %d words ending in '*'",
+                           DK_MAX_SEARCH_PREFIXES);
+        }
+        if (end > start && dk_utf8_count(text.ptr + start, end - start) <
+                               DK_MIN_PREFIX_CHARS) {
+            return dk_fail(err, DK_INVALID, "q",
+                           "a word ending in '*' needs at least %d characters "
+                           "before it",
+                           DK_MIN_PREFIX_CHARS);
+        }
+    }
+    return DK_OK;
+}
+
 static enum dk_status parse_search(struct dk_arena *arena, const char *text,
                                    struct dk_ticket_query *q,
                                    struct dk_err *err)
@@ -178,6 +216,10 @@ static enum dk_status parse_search(struct dk_arena *arena, const char *text,
     if (len > DK_MAX_SEARCH_BYTES) {
         return dk_fail(err, DK_INVALID, "q", "'q' is longer than %d bytes",
                        DK_MAX_SEARCH_BYTES);
+    }
+    enum dk_status s = check_prefixes(dk_str_make(text, len), err);
+    if (s != DK_OK) {
+        return s;
     }
     struct dk_str t = dk_str_trim(dk_str_make(text, len));
     if (t.len && t.ptr[0] == '#') {

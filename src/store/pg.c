@@ -20,7 +20,10 @@
 /* The channel events are announced on; the payload is the newest id. */
 #define EVENTS_CHANNEL "docket_events"
 
-enum { CACHE_SLOTS = 256, MAX_PARAMS = 128 };
+/* Parameters are sized per statement: a page's tags are read with one
+ * '?' per ticket of the page, up to DK_MAX_LIST_LIMIT (a fixed 128 made
+ * limit=129 abort the server: a review). */
+enum { CACHE_SLOTS = 256, MAX_PARAMS = 4 * DK_MAX_LIST_LIMIT };
 
 struct db_stmt {
     struct db_conn *conn;
@@ -29,9 +32,9 @@ struct db_stmt {
     char name[16];    /* cached: the prepared statement's name */
     char *sql;        /* rewritten with $n; owned */
     int n_params;
-    char *values[MAX_PARAMS]; /* owned copies; NULL for SQL NULL */
-    int lengths[MAX_PARAMS];
-    int formats[MAX_PARAMS]; /* 1: binary (bytea) */
+    char **values; /* n_params owned copies; NULL for SQL NULL */
+    int *lengths;  /* n_params */
+    int *formats;  /* n_params; 1: binary (bytea) */
     PGresult *res;
     int row;
     int n_rows;
@@ -164,14 +167,23 @@ static void stmt_clear(struct db_stmt *st)
     st->n_rows = 0;
 }
 
+/* Frees what stmt_init allocated. */
+static void stmt_release(struct db_stmt *st)
+{
+    stmt_clear(st);
+    free(st->sql);
+    free(st->values);
+    free(st->lengths);
+    free(st->formats);
+}
+
 static void pg_disconnect(struct db_conn *conn)
 {
     if (!conn) {
         return;
     }
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
-        stmt_clear(&conn->cache[i].stmt);
-        free(conn->cache[i].stmt.sql);
+        stmt_release(&conn->cache[i].stmt);
     }
     PQfinish(conn->pg);
     free(conn);
@@ -244,6 +256,10 @@ static void stmt_init(struct db_stmt *st, struct db_conn *conn, const char *sql)
     if (st->n_params > MAX_PARAMS) {
         dk_bug("too many statement parameters");
     }
+    size_t n = st->n_params ? (size_t)st->n_params : 1;
+    st->values = dk_xcalloc(n, sizeof(*st->values));
+    st->lengths = dk_xcalloc(n, sizeof(*st->lengths));
+    st->formats = dk_xcalloc(n, sizeof(*st->formats));
 }
 
 static enum dk_status pg_prepare(struct db_conn *conn, const char *sql,
@@ -407,11 +423,12 @@ static void pg_finish(struct db_stmt *st)
     if (!st) {
         return;
     }
-    stmt_clear(st);
-    if (!st->is_cached) {
-        free(st->sql);
-        free(st);
+    if (st->is_cached) {
+        stmt_clear(st);
+        return;
     }
+    stmt_release(st);
+    free(st);
 }
 
 static int64_t pg_changes(struct db_conn *conn)

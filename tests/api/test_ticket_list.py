@@ -185,6 +185,20 @@ def test_default_limit_is_50_and_max_is_500(server, agent):
     assert len(agent.list_tickets(tag=tag, limit=1)["items"]) == 1
 
 
+def test_a_page_of_more_than_128_tickets_reads_their_tags(server, agent):
+    """A page's tags and followers are read with one parameter per ticket:
+    PostgreSQL statements held at most 128, so limit=129 aborted the server
+    (a review)."""
+    tag = unique("page")
+    for _ in range(140):
+        agent.create_ticket(tags=[tag, "second"])
+    page = agent.list_tickets(tag=tag, limit=500)
+    assert len(page["items"]) == 140
+    assert all(sorted(t["tags"]) == sorted([tag, "second"])
+               for t in page["items"])
+    assert len(agent.list_tickets(tag=tag, limit=129)["items"]) == 129
+
+
 @pytest.mark.parametrize("limit", ["0", "501", "-1", "abc", "1.5",
                                    "99999999999999999999"])
 def test_bad_limit_is_422(server, agent, limit):
@@ -487,6 +501,24 @@ def test_search_word_ending_in_a_star_is_a_prefix(server, agent, word_forms):
     assert search(agent, "*", tag=tag) == []
     assert agent.list_tickets(q="* **")["total"] == 0
     assert agent.list_tickets(q="upd*", tag=tag)["total"] == 1
+
+
+@pytest.mark.parametrize("q", ["e* " * 166, "ab* cd* ef* gh*", "a*",
+                               "printer x*", "ж*", "é** printer"])
+def test_search_limits_prefix_words(server, agent, customer, q):
+    """Every prefix expands to every term it covers: a query of 166 `e*`
+    took 48 s at 100k tickets (a review). At most 3 words may end in *,
+    each with 2 characters or more before it."""
+    for api in (agent, customer):
+        expect_error(api.get("/tickets", params={"q": q}), 422,
+                     "validation_failed",
+                     "q")
+
+
+def test_search_takes_three_prefix_words(server, agent, word_forms):
+    tag, t = word_forms
+    assert search(agent, "print* offl* sinc*", tag=tag) == [t["en"]["number"]]
+    assert search(agent, "pr* * **", tag=tag) == [t["en"]["number"]]
 
 
 def test_search_finds_words_in_every_message(server, agent, customer,
