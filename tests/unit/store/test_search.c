@@ -102,13 +102,21 @@ static void delete_ticket(struct dk_tx *tx, int64_t id)
     assert_int_equal(dk_store_ticket_delete(tx, id, &err), DK_OK);
 }
 
-static void set_subject(struct dk_tx *tx, int64_t number, const char *subject)
+/* Updates a ticket's subject and priority; NULL keeps either. */
+static void update_ticket(struct dk_tx *tx, int64_t number, const char *subject,
+                          const char *priority)
 {
     struct dk_ticket t;
     struct dk_err err;
     assert_int_equal(dk_store_ticket_get(tx, number, 0, &t, &err), DK_OK);
-    t.subject = subject;
+    t.subject = subject ? subject : t.subject;
+    t.priority = priority ? priority : t.priority;
     assert_int_equal(dk_store_ticket_update(tx, &t, &err), DK_OK);
+}
+
+static void set_subject(struct dk_tx *tx, int64_t number, const char *subject)
+{
+    update_ticket(tx, number, subject, NULL);
 }
 
 static void add_message_of(struct fixture *f, struct dk_tx *tx,
@@ -356,15 +364,6 @@ static void test_search__forms_of_a_word_find_each_other(void **state)
     assert_index_matches(f);
 }
 
-static void set_priority(struct dk_tx *tx, int64_t number, const char *priority)
-{
-    struct dk_ticket t;
-    struct dk_err err;
-    assert_int_equal(dk_store_ticket_get(tx, number, 0, &t, &err), DK_OK);
-    t.priority = priority;
-    assert_int_equal(dk_store_ticket_update(tx, &t, &err), DK_OK);
-}
-
 /* The page and total of words within the major tickets, newest first or
  * by another sort; every ticket of the page is checked. */
 static int64_t found_in_major(struct fixture *f, const char *words,
@@ -405,7 +404,7 @@ static void test_search__common_words_within_a_view(void **state)
         insert_numbered(f, tx, is_toner ? "printer toner" : "printer jam",
                         i == 4242 ? "E4242" : "paper", &number);
         if (i % 7 == 0) {
-            set_priority(tx, number, "major");
+            update_ticket(tx, number, NULL, "major");
             n_major++;
             n_major_toner += is_toner;
         }
